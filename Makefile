@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench lint messages makemessages lock assets install install-dev clean
+
+run: install assets messages
+	$(BIN)/python -m crm.launcher
+
+test: install-dev assets messages
+	@$(BIN)/python -m crm.preflight
+	$(BIN)/python -m pytest --create-db -p no:randomly $(PYTEST_ARGS)
+
+test-fast: install-dev assets messages  ## the suite without the browser tests
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+bench: install-dev assets messages
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	@test -f $(STAMP).run -a $(STAMP).run -nt pyproject.toml -a $(STAMP).run -nt constraints.txt || \
+	  ($(BIN)/pip install -q -c constraints.txt -e . && touch $(STAMP).run)
+
+install-dev: install
+	@test -f $(STAMP).dev -a $(STAMP).dev -nt pyproject.toml -a $(STAMP).dev -nt constraints.txt || \
+	  ($(BIN)/pip install -q -c constraints.txt -e '.[dev]' && touch $(STAMP).dev)
+
+# Bootstrap and Bootstrap Icons, from the npm registry (package-lock.json pins them).
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# Compiled catalogs are build output (not committed): needs GNU gettext's msgfmt.
+messages: install
+	@command -v msgfmt >/dev/null || { echo "msgfmt is missing: apt-get install -y gettext"; exit 1; }
+	DEBUG=true $(BIN)/python manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules --ignore=var
+
+makemessages: install
+	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete \
+	  --ignore=node_modules --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+
+# Refresh the exact versions after changing pyproject.toml.
+lock: install-dev
+	$(BIN)/pip freeze --exclude-editable | sed '1i # Exact versions of every Python package, so a fresh install is reproducible.\n# Regenerate with: make lock' > constraints.txt
+
+clean:
+	rm -rf $(VENV) node_modules var

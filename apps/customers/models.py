@@ -1,0 +1,364 @@
+"""
+Customers with their linkmen, activities and order history (SPEC §2.3–2.9), and churn (§2.6).
+
+Churn workflow (SPEC §3.3, §8.1)::
+
+    warning(1) ──postpone──> postponed(2) ──postpone──> postponed(2)
+       │                        │
+       ├────────confirm─────────┴──confirm──> confirmed(3)
+       └──(customer orders again)──────────> recovered(4)   (from 1 or 2, by the nightly job)
+
+At most one open (1 or 2) churn record per customer: a partial unique constraint.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from apps.basedata.models import Product
+from crm.models import TimeStampedModel
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible(self):
+        """Every customer that is not logically deleted (SPEC §3.2)."""
+        return self.exclude(status=Customer.Status.DELETED)
+
+    def managed_by(self, user):
+        return self.filter(manager=user)
+
+
+class Customer(TimeStampedModel):
+    class Status(models.TextChoices):
+        NORMAL = "1", _("Normal")
+        LOST = "2", pgettext_lazy("customer status", "Lost")
+        DELETED = "3", _("Deleted")
+
+    number = models.CharField(_("customer number"), max_length=17, unique=True, db_column="cust_no")
+    name = models.CharField(_("name"), max_length=100, db_column="cust_name", db_index=True)
+    region = models.CharField(_("region"), max_length=50, blank=True, db_column="cust_region")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
+        db_column="cust_manager_id",
+    )
+    level = models.PositiveSmallIntegerField(
+        _("level"), default=1, validators=ONE_TO_FIVE, db_column="cust_level"
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"),
+        null=True,
+        blank=True,
+        default=3,
+        validators=ONE_TO_FIVE,
+        db_column="cust_satisfy",
+    )
+    credit = models.PositiveSmallIntegerField(
+        _("credit"),
+        null=True,
+        blank=True,
+        default=3,
+        validators=ONE_TO_FIVE,
+        db_column="cust_credit",
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True, db_column="cust_addr")
+    zip = models.CharField(_("postcode"), max_length=10, blank=True, db_column="cust_zip")
+    tel = models.CharField(_("telephone"), max_length=50, blank=True, db_column="cust_tel")
+    fax = models.CharField(_("fax"), max_length=50, blank=True, db_column="cust_fax")
+    website = models.CharField(_("website"), max_length=50, blank=True, db_column="cust_website")
+    licence_no = models.CharField(
+        _("business licence no."), max_length=50, blank=True, db_column="cust_licence_no"
+    )
+    chieftain = models.CharField(
+        _("legal representative"), max_length=50, blank=True, db_column="cust_chieftain"
+    )
+    bankroll = models.PositiveIntegerField(
+        _("registered capital (10k CNY)"), default=0, db_column="cust_bankroll"
+    )
+    turnover = models.PositiveIntegerField(
+        _("annual turnover (10k CNY)"), default=0, db_column="cust_turnover"
+    )
+    bank = models.CharField(_("bank"), max_length=200, blank=True, db_column="cust_bank")
+    bank_account = models.CharField(
+        _("bank account"), max_length=50, blank=True, db_column="cust_bank_account"
+    )
+    local_tax_no = models.CharField(
+        _("local tax no."), max_length=50, blank=True, db_column="cust_local_tax_no"
+    )
+    national_tax_no = models.CharField(
+        _("national tax no."), max_length=50, blank=True, db_column="cust_national_tax_no"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=1,
+        choices=Status,
+        default=Status.NORMAL,
+        db_index=True,
+        db_column="cust_status",
+    )
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        db_table = "cst_customer"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        permissions = [("view_all_customer", _("Can see every customer"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["1", "2", "3"]), name="cst_customer_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=5), name="cst_customer_level_1_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["manager", "status"], name="cst_customer_mgr_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:customer-detail", args=[self.pk])
+
+
+class Linkman(TimeStampedModel):
+    class Sex(models.TextChoices):
+        MALE = "男", _("Male")
+        FEMALE = "女", _("Female")
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="linkmen",
+        db_column="lkm_cust_id",
+    )
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_column="lkm_name")
+    sex = models.CharField(
+        _("sex"), max_length=5, choices=Sex, default=Sex.MALE, db_column="lkm_sex"
+    )
+    position = models.CharField(_("position"), max_length=50, blank=True, db_column="lkm_postion")
+    tel = models.CharField(_("office phone"), max_length=50, db_column="lkm_tel")
+    mobile = models.CharField(_("mobile"), max_length=50, blank=True, db_column="lkm_mobile")
+    memo = models.CharField(_("memo"), max_length=300, blank=True, db_column="lkm_memo")
+
+    class Meta:
+        db_table = "cst_linkman"
+        ordering = ["pk"]
+        verbose_name = _("linkman")
+        verbose_name_plural = _("linkmen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(TimeStampedModel):
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_column="atv_cust_id",
+    )
+    date = models.DateTimeField(_("time"), db_column="atv_date")
+    place = models.CharField(_("place"), max_length=200, db_column="atv_place")
+    title = models.CharField(_("summary"), max_length=500, db_column="atv_title")
+    description = models.CharField(_("details"), max_length=2000, blank=True, db_column="atv_desc")
+    remark = models.CharField(_("remark"), max_length=200, blank=True, db_column="atv_remark")
+
+    class Meta:
+        db_table = "cst_activity"
+        ordering = ["-date", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [models.Index(fields=["customer", "-date"], name="cst_activity_cust_date_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OrderQuerySet(models.QuerySet):
+    def with_totals(self):
+        """Each order's total, Σ count × unit price of its lines, computed in SQL."""
+        return self.annotate(total=Sum(F("lines__count") * F("lines__price")))
+
+
+class Order(TimeStampedModel):
+    """An order of the sales system (read-only in the CRM); the id is the sales system's number."""
+
+    class Status(models.TextChoices):
+        UNPAID = "5", _("Not yet paid")
+        PAID = "6", _("Paid")
+
+    id = models.BigAutoField(_("order number"), primary_key=True, db_column="odr_id")
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_column="odr_cust_id",
+    )
+    date = models.DateTimeField(_("date"), db_column="odr_date")
+    address = models.CharField(_("delivery address"), max_length=200, db_column="odr_addr")
+    status = models.CharField(
+        _("status"), max_length=1, choices=Status, default=Status.UNPAID, db_column="odr_status"
+    )
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        db_table = "orders"
+        ordering = ["-date", "-pk"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["5", "6"]), name="orders_status_valid"),
+        ]
+        indexes = [models.Index(fields=["customer", "-date"], name="orders_cust_date_idx")]
+
+    def __str__(self) -> str:
+        return str(self.pk)
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_column="odd_order_id",
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="odd_prod_id",
+    )
+    count = models.PositiveIntegerField(_("count"), default=0, db_column="odd_count")
+    unit = models.CharField(_("unit"), max_length=10, blank=True, db_column="odd_unit")
+    price = models.DecimalField(
+        _("unit price (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        default=0,
+        db_column="odd_price",
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        db_table = "orders_line"
+        ordering = ["pk"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="orders_line_price_non_neg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.pk}"
+
+    @property
+    def amount(self):
+        return self.count * self.price
+
+
+class Churn(TimeStampedModel):
+    class Status(models.IntegerChoices):
+        WARNING = 1, _("Warning")
+        POSTPONED = 2, _("Postponed")
+        CONFIRMED = 3, _("Confirmed lost")
+        RECOVERED = 4, _("Recovered")
+
+    TRANSITIONS = {
+        Status.WARNING: {Status.POSTPONED, Status.CONFIRMED, Status.RECOVERED},
+        Status.POSTPONED: {Status.POSTPONED, Status.CONFIRMED, Status.RECOVERED},
+        Status.CONFIRMED: set(),
+        Status.RECOVERED: set(),
+    }
+    OPEN_STATUSES = (Status.WARNING, Status.POSTPONED)
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="churns",
+        db_column="lst_cust_id",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="lst_cust_manager_id",
+        help_text=_("The customer's account manager when the churn was detected."),
+    )
+    last_order_date = models.DateField(
+        _("last order date"), null=True, blank=True, db_column="lst_last_order_date"
+    )
+    lost_date = models.DateField(
+        _("confirmed lost on"), null=True, blank=True, db_column="lst_lost_date"
+    )
+    recovered_date = models.DateField(_("recovered on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=2000, blank=True, db_column="lst_reason")
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=Status, default=Status.WARNING, db_index=True, db_column="lst_status"
+    )
+
+    class Meta:
+        db_table = "cst_lost"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("churn record")
+        verbose_name_plural = _("churn records")
+        permissions = [("view_all_churn", _("Can see every churn record"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[1, 2, 3, 4]), name="cst_lost_status_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=Q(status__in=[1, 2]),
+                name="cst_lost_one_open_per_customer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer.name} ({self.get_status_display()})"
+
+
+class ChurnMeasure(TimeStampedModel):
+    """One postpone measure (暂缓措施); SPEC §8 recommends a child table over appended text."""
+
+    churn = models.ForeignKey(
+        Churn, verbose_name=_("churn record"), on_delete=models.CASCADE, related_name="measures"
+    )
+    text = models.CharField(_("measure"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        db_table = "cst_lost_measure"
+        ordering = ["created_at", "pk"]
+        verbose_name = _("postpone measure")
+        verbose_name_plural = _("postpone measures")
+
+    def __str__(self) -> str:
+        return self.text[:50]

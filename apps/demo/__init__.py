@@ -1,0 +1,1 @@
+"""Reference data (dictionary, products, stock) and the deterministic demo data generator."""

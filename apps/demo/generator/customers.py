@@ -1,0 +1,171 @@
+"""
+Demo customers with their linkmen and activities.
+
+Each customer gets a profile that fixes its order history up front, so that the churn records
+generated later agree with the orders (SPEC §3.3: no order for six months opens a warning):
+
+* active: ordered within the last five months;
+* dormant: last order more than six months ago, so it carries an open or confirmed churn;
+* recovered: a gap of more than six months (a warning), then a recent order (state 4);
+* new: created within the last five months and has not ordered yet.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from apps.customers.models import Activity, Customer, Linkman
+from apps.demo.generator import vocabulary as words
+from apps.demo.generator.common import (
+    BATCH_SIZE,
+    DemoContext,
+    company_name,
+    landline,
+    mobile,
+    person_name,
+    pick_city,
+    spread,
+)
+
+ACTIVE, DORMANT, RECOVERED, NEW = "active", "dormant", "recovered", "new"
+PROFILE_WEIGHTS = {ACTIVE: 60, DORMANT: 28, RECOVERED: 4, NEW: 8}
+CHURN_WEIGHTS = {1: 45, 2: 25, 3: 30}  # the churn state of a dormant customer
+THREE_YEARS = 3 * 365
+CAPITALS = [50, 100, 200, 300, 500, 1000, 2000, 5000]  # registered capital, 10 000 CNY
+
+
+@dataclass
+class CustomerPlan:
+    """A customer before it is saved, with the facts the later steps derive rows from."""
+
+    customer: Customer
+    profile: str
+    order_days: list[date] = field(default_factory=list)
+    churn_status: int | None = None
+    linkmen: list[Linkman] = field(default_factory=list)
+
+
+def _order_days(ctx: DemoContext, *, profile: str, created: date) -> list[date]:
+    """The days of a customer's orders, oldest first, consistent with its profile."""
+    rng, oldest = ctx.rng, max(created + timedelta(days=1), ctx.days_ago(THREE_YEARS))
+    if profile == ACTIVE:
+        days = [ctx.day_between(oldest, ctx.days_ago(1)) for _ in range(rng.randint(0, 7))]
+        days.append(ctx.day_between(max(oldest, ctx.days_ago(150)), ctx.days_ago(1)))
+    elif profile == DORMANT:
+        days = [ctx.day_between(oldest, ctx.days_ago(190)) for _ in range(rng.randint(1, 5))]
+    elif profile == RECOVERED:
+        days = [ctx.day_between(oldest, ctx.days_ago(400)) for _ in range(rng.randint(1, 4))]
+        days.append(ctx.day_between(ctx.days_ago(90), ctx.days_ago(1)))
+    else:
+        days = []
+    return sorted(days)
+
+
+def _created_day(ctx: DemoContext, profile: str) -> date:
+    """Old enough for the profile's order history to fit after it."""
+    low, high = {ACTIVE: (30, 1200), DORMANT: (220, 1300), RECOVERED: (500, 1300),
+                 NEW: (2, 150)}[profile]
+    return ctx.days_ago(ctx.rng.randint(low, high))
+
+
+def _status(ctx: DemoContext, *, profile: str, churn_status: int | None) -> str:
+    if churn_status == 3:
+        return Customer.Status.LOST
+    # A few prospects that never ordered were removed again (logical delete, SPEC §3.2).
+    if profile == NEW and ctx.rng.random() < 0.15:
+        return Customer.Status.DELETED
+    return Customer.Status.NORMAL
+
+
+def _customer(ctx: DemoContext, *, created: date, status: str) -> Customer:
+    """One customer with every master-data field filled the way a real record would be."""
+    rng, city = ctx.rng, pick_city(ctx.rng)
+    name, slug = company_name(ctx, city)
+    level = rng.choices([1, 2, 3, 4, 5], weights=[40, 25, 15, 12, 8])[0]
+    capital = rng.choice(CAPITALS[level - 1:level + 3])
+    org_code = f"{rng.randint(0, 99_999_999):08d}{rng.randint(0, 9)}"
+    building = rng.choice(words.BUILDINGS)
+    floor = f"{building}{rng.randint(2, 28)}层" if building else ""
+    return Customer(
+        name=name, region=city.region, status=status, level=level,
+        manager=rng.choices([*ctx.staff.account_managers, None], weights=[24, 24, 24, 24, 4])[0],
+        satisfaction=rng.choices([1, 2, 3, 4, 5], weights=[4, 10, 36, 35, 15])[0],
+        credit=rng.choices([1, 2, 3, 4, 5], weights=[3, 8, 34, 38, 17])[0],
+        address=f"{city.name}市{rng.choice(words.ROADS)}{rng.randint(1, 399)}号{floor}",
+        zip=f"{city.zip_prefix}{rng.randint(0, 999):03d}",
+        tel=landline(rng, city), fax=landline(rng, city), website=f"www.{slug}.com.cn",
+        licence_no=f"91{city.admin_code}MA{rng.randint(0, 99_999_999):08d}",
+        chieftain=person_name(rng)[0], bankroll=capital,
+        turnover=int(capital * rng.uniform(0.5, 6)),
+        bank=f"{rng.choice(words.BANKS)}{city.name}{rng.choice(words.BANK_BRANCHES)}",
+        bank_account="6222" + "".join(str(rng.randint(0, 9)) for _ in range(15)),
+        local_tax_no=f"{city.admin_code}{org_code}", national_tax_no=f"{city.admin_code}{org_code}",
+        created_at=ctx.moment(created),
+    )
+
+
+def customer_plans_build(ctx: DemoContext, *, count: int) -> list[CustomerPlan]:
+    """Plan `count` customers, numbered KH + yyyyMMdd + daily sequence in creation order."""
+    profiles = spread(ctx.rng, PROFILE_WEIGHTS, total=count, minimum=2)
+    dormant_churn = iter(spread(ctx.rng, CHURN_WEIGHTS, total=profiles.count(DORMANT)))
+    plans = []
+    for profile in profiles:
+        created = _created_day(ctx, profile)
+        churn = next(dormant_churn) if profile == DORMANT else (4 if profile == RECOVERED else None)
+        customer = _customer(ctx, created=created,
+                             status=_status(ctx, profile=profile, churn_status=churn))
+        plans.append(CustomerPlan(customer=customer, profile=profile, churn_status=churn,
+                                  order_days=_order_days(ctx, profile=profile, created=created)))
+    _number(ctx, [p.customer for p in plans])
+    return plans
+
+
+def _number(ctx: DemoContext, customers: list[Customer]) -> None:
+    """Give each customer its number; the sequence simply grows past 999 on a busy day."""
+    sequence: dict[date, int] = {}
+    for customer in sorted(customers, key=lambda c: c.created_at):
+        day = customer.created_at.astimezone(ctx.tz).date()
+        sequence[day] = sequence.get(day, 0) + 1
+        customer.number = f"KH{day:%Y%m%d}{sequence[day]:03d}"
+
+
+def _linkmen(ctx: DemoContext, plan: CustomerPlan) -> list[Linkman]:
+    rng, customer = ctx.rng, plan.customer
+    area = customer.tel.split("-")[0]
+    result = []
+    for i in range(rng.choice([1, 1, 2, 2, 3])):
+        name, sex = person_name(rng)
+        result.append(Linkman(
+            customer=customer, name=name, sex=sex,
+            position=rng.choice(words.SENIOR_POSITIONS if i == 0 else words.POSITIONS),
+            tel=f"{area}-{rng.randint(2, 8)}{rng.randint(0, 9_999_999):07d}",
+            mobile=mobile(rng), memo=rng.choice(words.LINKMAN_MEMOS),
+            created_at=ctx.later(customer.created_at, max_days=20),
+        ))
+    return result
+
+
+def _activities(ctx: DemoContext, plan: CustomerPlan) -> list[Activity]:
+    rng, customer = ctx.rng, plan.customer
+    result = []
+    for _ in range(rng.randint(0, 2 if plan.profile == NEW else 4)):
+        title, description = rng.choice(words.ACTIVITY_TOPICS)
+        when = ctx.moment(ctx.day_between(customer.created_at.date(), ctx.days_ago(1)))
+        result.append(Activity(
+            customer=customer, date=when, place=rng.choice(words.ACTIVITY_PLACES), title=title,
+            description=description.format(product=ctx.pick_product().name),
+            remark=rng.choice(words.ACTIVITY_REMARKS), created_at=when,
+        ))
+    return result
+
+
+def customers_create(ctx: DemoContext, plans: list[CustomerPlan]) -> dict[str, int]:
+    """Insert the planned customers, then 1-3 linkmen and a few activities for each."""
+    Customer.objects.bulk_create([p.customer for p in plans], batch_size=BATCH_SIZE)
+    activities = []
+    for plan in plans:
+        plan.linkmen = _linkmen(ctx, plan)
+        activities += _activities(ctx, plan)
+    linkmen = [lm for p in plans for lm in p.linkmen]
+    Linkman.objects.bulk_create(linkmen, batch_size=BATCH_SIZE)
+    Activity.objects.bulk_create(activities, batch_size=BATCH_SIZE)
+    return {"customers": len(plans), "linkmen": len(linkmen), "activities": len(activities)}

@@ -1,0 +1,65 @@
+"""The demo logins: one user per role plus four account managers, sharing one password."""
+
+from typing import NamedTuple
+
+from apps.demo.generator.common import DemoStaff
+from apps.rbac import roles
+from apps.rbac.models import Role, User
+
+DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105  (a published demo login, not a secret)
+
+
+class DemoUser(NamedTuple):
+    username: str
+    full_name: str
+    role_code: str
+
+
+DEMO_USERS = [
+    DemoUser("admin", "刘志强", roles.ADMIN),
+    DemoUser("manager", "张伟", roles.SALES_MANAGER),
+    DemoUser("am1", "李娜", roles.ACCOUNT_MANAGER),
+    DemoUser("am2", "王磊", roles.ACCOUNT_MANAGER),
+    DemoUser("am3", "陈静", roles.ACCOUNT_MANAGER),
+    DemoUser("am4", "赵勇", roles.ACCOUNT_MANAGER),
+    DemoUser("exec", "孙立新", roles.EXECUTIVE),
+]
+
+# The logins printed at the end of seed_demo, one per role, labelled as crm/launcher.py does.
+DEMO_LOGINS = [("系统管理员 / System admin", "admin"), ("销售主管 / Sales manager", "manager"),
+               ("客户经理 / Account manager", "am1"), ("高管 / Executive", "exec")]
+
+
+def _user_create(spec: DemoUser, role: Role) -> User:
+    user = User(username=spec.username, full_name=spec.full_name, role=role,
+                email=f"{spec.username}@example.com")
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return user
+
+
+def demo_users_ensure() -> tuple[DemoStaff, int]:
+    """Create the missing demo users; an existing user of the same name is left as it is.
+
+    Returns the staff and how many users were created. Roles come from rbac_sync_defaults,
+    which runs after every migrate.
+    """
+    role_by_code = {r.code: r for r in Role.objects.filter(code__isnull=False)}
+    missing_roles = {u.role_code for u in DEMO_USERS} - set(role_by_code)
+    if missing_roles:
+        raise Role.DoesNotExist(
+            f"roles {sorted(missing_roles)} are missing; run `manage.py migrate` first"
+        )
+    existing = {u.username: u for u in User.objects.filter(
+        username__in=[d.username for d in DEMO_USERS])}
+    users, created = {}, 0
+    for spec in DEMO_USERS:
+        if spec.username not in existing:
+            existing[spec.username] = _user_create(spec, role_by_code[spec.role_code])
+            created += 1
+        users[spec.username] = existing[spec.username]
+    staff = DemoStaff(
+        admin=users["admin"], manager=users["manager"],
+        account_managers=[users[f"am{i}"] for i in range(1, 5)], executive=users["exec"],
+    )
+    return staff, created

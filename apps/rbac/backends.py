@@ -1,0 +1,37 @@
+"""Authentication backend: a user's permissions are the permission codes of his role's rights."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from apps.rbac.models import Right
+
+
+class RoleRightsBackend(ModelBackend):
+    """
+    Username/password login for active users (ModelBackend), with permissions read from
+    sys_role_right instead of Django groups. Object-level answers come from guardian's backend;
+    apps.rbac.policies combines both.
+    """
+
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_rbac_perm_cache"):
+            user_obj._rbac_perm_cache = self._role_permissions(user_obj)
+        return user_obj._rbac_perm_cache
+
+    def _role_permissions(self, user_obj) -> set[str]:
+        if user_obj.is_superuser:
+            return super().get_all_permissions(user_obj)
+        if not user_obj.role_id:
+            return set()
+        return set(
+            Right.objects.filter(roles=user_obj.role_id, roles__is_active=True)
+            .exclude(permission="")
+            .values_list("permission", flat=True)
+        )

@@ -1,0 +1,39 @@
+"""Reads of the rbac app: users, roles, the rights tree and the audit trail."""
+
+from django.db.models import Count, QuerySet
+
+from apps.rbac.models import AuditEvent, Right, Role, User
+from apps.rbac.policies import audit_policy, role_policy, user_policy
+
+
+def user_list(*, user) -> QuerySet[User]:
+    """Users the actor may see, with their role."""
+    return user_policy.scope(user, "view").select_related("role").order_by("username")
+
+
+def role_list(*, user) -> QuerySet[Role]:
+    return (
+        role_policy.scope(user, "view")
+        .annotate(
+            user_count=Count("users", distinct=True), right_count=Count("rights", distinct=True)
+        )
+        .order_by("pk")
+    )
+
+
+def rights_tree() -> list[tuple[Right, int]]:
+    """Every right with its depth, parents first, for the checkbox tree."""
+    rights = list(Right.objects.order_by("sort_order"))
+    depth: dict[str, int] = {}
+    for right in rights:
+        depth[right.code] = depth.get(right.parent_id, -1) + 1 if right.parent_id else 0
+    return [(right, depth[right.code]) for right in rights]
+
+
+def audit_event_list(*, user) -> QuerySet[AuditEvent]:
+    """The audit trail the actor may read, newest first."""
+    return (
+        audit_policy.scope(user, "view")
+        .select_related("actor", "content_type")
+        .order_by("-created_at", "-pk")
+    )

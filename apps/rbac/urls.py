@@ -1,0 +1,18 @@
+from django.urls import path
+
+from apps.rbac import views
+
+app_name = "rbac"
+
+urlpatterns = [
+    path("users/", views.UserListView.as_view(), name="user-list"),
+    path("users/new/", views.UserCreateView.as_view(), name="user-create"),
+    path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user-update"),
+    path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user-password"),
+    path("users/<int:pk>/active/", views.UserSetActiveView.as_view(), name="user-set-active"),
+    path("roles/", views.RoleListView.as_view(), name="role-list"),
+    path("roles/new/", views.RoleCreateView.as_view(), name="role-create"),
+    path("roles/<int:pk>/edit/", views.RoleUpdateView.as_view(), name="role-update"),
+    path("roles/<int:pk>/rights/", views.RoleRightsView.as_view(), name="role-rights"),
+    path("audit/", views.AuditEventListView.as_view(), name="audit-list"),
+]

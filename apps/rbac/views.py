@@ -1,0 +1,191 @@
+"""User, role and audit administration for the system admin (SPEC §3.6). Views stay thin."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, ListView, View
+from django_filters.views import FilterView
+
+from apps.rbac import selectors, services
+from apps.rbac.filters import AuditEventFilter, UserFilter
+from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCreateForm, UserForm
+from apps.rbac.mixins import PolicyMixin
+from apps.rbac.policies import audit_policy, role_policy, user_policy
+from crm.exceptions import DomainError
+from crm.views import DomainErrorMixin
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; afterwards the interface switches to the user's remembered language."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if language := form.get_user().language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+            )
+        return response
+
+
+class UserListView(PolicyMixin, FilterView):
+    policy, action = user_policy, "view"
+    filterset_class = UserFilter
+    paginate_by = settings.CRM_PAGE_SIZE
+    template_name = "rbac/user_list.html"
+
+    def get_queryset(self):
+        return selectors.user_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        allowed = user_policy.allowed(user, ["add", "change", "disable"])
+        return super().get_context_data(allowed=allowed, **kwargs)
+
+
+class UserCreateView(PolicyMixin, DomainErrorMixin, FormView):
+    policy, action = user_policy, "add"
+    form_class = UserCreateForm
+    template_name = "rbac/user_form.html"
+    success_url = reverse_lazy("rbac:user-list")
+
+    def perform(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k in UserForm.Meta.fields}
+        services.user_create(
+            actor=self.request.user, password=form.cleaned_data["password1"], **data
+        )
+        messages.success(self.request, _("Saved."))
+        return redirect(self.success_url)
+
+
+class UserUpdateView(PolicyMixin, DomainErrorMixin, FormView):
+    policy, action = user_policy, "change"
+    form_class = UserForm
+    template_name = "rbac/user_form.html"
+    success_url = reverse_lazy("rbac:user-list")
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, form):
+        services.user_update(actor=self.request.user, user_id=self.object.pk, **form.cleaned_data)
+        messages.success(self.request, _("Saved."))
+        return redirect(self.success_url)
+
+
+class UserPasswordResetView(PolicyMixin, DomainErrorMixin, FormView):
+    policy, action = user_policy, "change"
+    form_class = PasswordResetForm
+    template_name = "rbac/user_password.html"
+    success_url = reverse_lazy("rbac:user-list")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.get_object(), **kwargs)
+
+    def perform(self, form):
+        services.user_set_password(
+            actor=self.request.user,
+            user_id=self.get_object().pk,
+            password=form.cleaned_data["password1"],
+        )
+        messages.success(self.request, _("The password has been reset."))
+        return redirect(self.success_url)
+
+
+class UserSetActiveView(PolicyMixin, View):
+    """POST only: disable (logical delete) or enable a user."""
+
+    policy, action = user_policy, "disable"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        user = self.get_object()
+        active = request.POST.get("active") == "1"
+        try:
+            services.user_set_active(actor=request.user, user_id=user.pk, active=active)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Enabled.") if active else _("Disabled."))
+        return redirect("rbac:user-list")
+
+
+class RoleListView(PolicyMixin, ListView):
+    policy, action = role_policy, "view"
+    template_name = "rbac/role_list.html"
+
+    def get_queryset(self):
+        return selectors.role_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        allowed = role_policy.allowed(self.request.user, ["add", "change"])
+        return super().get_context_data(allowed=allowed, **kwargs)
+
+
+class RoleCreateView(PolicyMixin, DomainErrorMixin, FormView):
+    policy, action = role_policy, "add"
+    form_class = RoleForm
+    template_name = "rbac/role_form.html"
+
+    def perform(self, form):
+        role = services.role_create(actor=self.request.user, **form.cleaned_data)
+        messages.success(self.request, _("Saved. Now grant the role its rights."))
+        return redirect("rbac:role-rights", pk=role.pk)
+
+
+class RoleUpdateView(PolicyMixin, DomainErrorMixin, FormView):
+    policy, action = role_policy, "change"
+    form_class = RoleForm
+    template_name = "rbac/role_form.html"
+    success_url = reverse_lazy("rbac:role-list")
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def perform(self, form):
+        services.role_update(actor=self.request.user, role_id=self.object.pk, **form.cleaned_data)
+        messages.success(self.request, _("Saved."))
+        return redirect(self.success_url)
+
+
+class RoleRightsView(PolicyMixin, DomainErrorMixin, FormView):
+    """The checkbox tree of every right; checking a child also checks its parents."""
+
+    policy, action = role_policy, "change"
+    form_class = RoleRightsForm
+    template_name = "rbac/role_rights.html"
+    success_url = reverse_lazy("rbac:role-list")
+
+    def get_context_data(self, **kwargs):
+        role = self.get_object()
+        granted = set(role.rights.values_list("code", flat=True))
+        return super().get_context_data(
+            role=role, tree=selectors.rights_tree(), granted=granted, **kwargs
+        )
+
+    def perform(self, form):
+        codes = [right.code for right in form.cleaned_data["rights"]]
+        services.role_set_rights(
+            actor=self.request.user, role_id=self.get_object().pk, right_codes=codes
+        )
+        messages.success(self.request, _("Saved."))
+        return redirect(self.success_url)
+
+
+class AuditEventListView(PolicyMixin, FilterView):
+    policy, action = audit_policy, "view"
+    filterset_class = AuditEventFilter
+    paginate_by = settings.CRM_AUDIT_PAGE_SIZE
+    template_name = "rbac/auditevent_list.html"
+
+    def get_queryset(self):
+        return selectors.audit_event_list(user=self.request.user)

@@ -1,0 +1,124 @@
+"""
+Customer service tickets (SPEC §2.7, §3.4).
+
+    created ──assign──> assigned ──handle──> handled ──feedback (satisfaction ≥ 3)──> archived
+                           ^                                │
+                           └────feedback (satisfaction < 3)─┘
+
+"feedback" stays in the enum for the prototype's status filter; no ticket rests there (§8).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from apps.customers.models import Customer
+from crm.models import TimeStampedModel
+
+
+class ServiceTicket(TimeStampedModel):
+    class Status(models.TextChoices):
+        CREATED = "created", _("New")
+        ASSIGNED = "assigned", _("Assigned")
+        HANDLED = "handled", _("Handled")
+        FEEDBACK = "feedback", _("Feedback received")
+        ARCHIVED = "archived", _("Archived")
+
+    TRANSITIONS = {
+        Status.CREATED: {Status.ASSIGNED},
+        Status.ASSIGNED: {Status.HANDLED},
+        Status.HANDLED: {Status.ARCHIVED, Status.ASSIGNED},
+        Status.FEEDBACK: {Status.ARCHIVED, Status.ASSIGNED},
+        Status.ARCHIVED: set(),
+    }
+
+    type = models.CharField(_("service type"), max_length=20, db_column="svr_type")
+    title = models.CharField(_("summary"), max_length=500, db_column="svr_title")
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="services",
+        db_column="svr_cust_id",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=Status,
+        default=Status.CREATED,
+        db_index=True,
+        db_column="svr_status",
+    )
+    request = models.CharField(_("request"), max_length=3000, db_column="svr_request")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="svr_create_id",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=pgettext_lazy("service", "assigned to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="svr_due_id",
+    )
+    assigned_at = models.DateTimeField(
+        pgettext_lazy("service", "assigned at"), null=True, blank=True, db_column="svr_due_date"
+    )
+    handling = models.CharField(_("handling"), max_length=3000, blank=True, db_column="svr_deal")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="svr_deal_id",
+    )
+    handled_at = models.DateTimeField(
+        _("handled at"), null=True, blank=True, db_column="svr_deal_date"
+    )
+    result = models.CharField(
+        pgettext_lazy("service", "result"), max_length=500, blank=True, db_column="svr_result"
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"),
+        null=True,
+        blank=True,
+        db_column="svr_satisfy",
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    class Meta:
+        db_table = "cst_service"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        permissions = [
+            ("assign_serviceticket", _("Can assign services")),
+            ("handle_serviceticket", _("Can handle services assigned to him")),
+            ("feedback_serviceticket", _("Can record customer feedback")),
+            ("view_all_serviceticket", _("Can see every service")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["created", "assigned", "handled", "feedback", "archived"]),
+                name="cst_service_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | Q(satisfaction__gte=1, satisfaction__lte=5),
+                name="cst_service_satisfaction_1_5",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignee", "status"], name="cst_service_assignee_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.title}"

@@ -1,0 +1,34 @@
+"""Form building blocks shared by every app: Bootstrap classes on every widget."""
+
+import django_filters
+from django import forms
+
+
+def _css_class(widget: forms.Widget) -> str | None:
+    if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        return None
+    if isinstance(widget, forms.CheckboxInput):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"
+
+
+class BootstrapFormMixin:
+    """Adds Bootstrap's classes to every widget, so templates render fields plainly."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if css := _css_class(field.widget):
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(field, forms.DateField):
+                field.widget.input_type = "date"
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """A FilterSet whose form carries Bootstrap's classes."""
+
+    def get_form_class(self):
+        base = super().get_form_class()
+        return type(base.__name__, (BootstrapFormMixin, base), {})

@@ -1,0 +1,18 @@
+"""Test settings: the real PostgreSQL and Redis, a fast hasher, locmem e-mail, plain HTTP."""
+
+import os
+
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-that-is-long-enough-for-django-checks-0123"
+)
+os.environ.setdefault("SECURE_HTTPS", "false")
+
+from crm.settings import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+CELERY_TASK_ALWAYS_EAGER = True
+ALLOWED_HOSTS = ["*"]

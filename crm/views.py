@@ -1,0 +1,85 @@
+"""Views and mixins shared by every app: home page, error pages, language switch."""
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
+from django.views.i18n import set_language as django_set_language
+
+from apps.rbac.services import user_set_language
+from crm.exceptions import DomainError
+
+security_log = logging.getLogger("crm.security")
+
+
+class HomeView(TemplateView):
+    """The signed-in user's start page (the prototype's "my work")."""
+
+    template_name = "home.html"
+
+
+class DomainErrorMixin:
+    """
+    For FormViews whose form_valid calls one service: the view implements perform(form). Bad
+    input (ValidationError) and refused rules (DomainError) raised by the service come back as
+    errors on the form, and nothing has changed, because the service's transaction rolled back.
+    """
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            return self.perform(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        return self.form_invalid(form)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names, the rest on the form."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, and the choice is remembered on the user for his next login."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(_languages()):
+        user_set_language(user=request.user, language=language)
+    return response
+
+
+def _languages():
+    from django.conf import settings
+
+    return settings.LANGUAGES
+
+
+def permission_denied(request, exception=None):
+    security_log.warning(
+        "access denied user=%s path=%s", getattr(request.user, "username", "-"), request.path
+    )
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
+
+
+def csrf_failure(request, reason=""):
+    security_log.warning("csrf failure path=%s", request.path)
+    return render(request, "403_csrf.html", status=403)

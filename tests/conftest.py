@@ -1,0 +1,47 @@
+"""Fixtures shared by every test: a user per role and a client signed in as one."""
+
+import pytest
+
+from apps.rbac import roles
+from tests.factories import UserFactory
+
+ROLES = [roles.ADMIN, roles.SALES_MANAGER, roles.ACCOUNT_MANAGER, roles.EXECUTIVE]
+
+
+@pytest.fixture
+def user_of():
+    """user_of("sales_manager") -> a new active user with that built-in role."""
+    return lambda role, **kwargs: UserFactory(role=role, **kwargs)
+
+
+@pytest.fixture
+def admin_user(user_of):
+    return user_of(roles.ADMIN)
+
+
+@pytest.fixture
+def sales_manager(user_of):
+    return user_of(roles.SALES_MANAGER)
+
+
+@pytest.fixture
+def account_manager(user_of):
+    return user_of(roles.ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def executive(user_of):
+    return user_of(roles.EXECUTIVE)
+
+
+@pytest.fixture
+def client_as(client, user_of):
+    """client_as("admin") -> the test client, signed in as a new user of that role."""
+
+    def sign_in(role):
+        user = user_of(role)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in

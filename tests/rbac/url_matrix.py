@@ -1,0 +1,41 @@
+"""
+The expected answer of every URL the project serves to a GET from each principal.
+
+A URL name missing here fails tests/rbac/test_url_matrix.py: a new page cannot ship without
+saying who may open it. Django admin's own pages are represented by two samples (its index
+and the data dictionary); the admin checks the same role rights through has_perm.
+"""
+
+ANON, ADMIN, SM, AM, EX = "anonymous", "admin", "sales_manager", "account_manager", "executive"
+PRINCIPALS = [ANON, ADMIN, SM, AM, EX]
+
+LOGIN = "login"  # 302 to the login page
+
+
+def only(*allowed, ok=200, denied=403, anon=LOGIN):
+    """Signed-in roles in `allowed` get `ok`, the others `denied`; anonymous goes to login."""
+    return {ANON: anon, **{p: ok if p in allowed else denied for p in PRINCIPALS[1:]}}
+
+
+EVERYONE = only(ADMIN, SM, AM, EX)
+
+EXPECTED = {
+    "home": EVERYONE,
+    "login": {ANON: 200, ADMIN: 302, SM: 302, AM: 302, EX: 302},
+    "logout": {ANON: LOGIN, ADMIN: 405, SM: 405, AM: 405, EX: 405},  # POST only
+    "password_change": EVERYONE,
+    "password_change_done": EVERYONE,
+    "set_language": dict.fromkeys(PRINCIPALS, 405),
+    "rbac:user-list": only(ADMIN),
+    "rbac:user-create": only(ADMIN),
+    "rbac:user-update": only(ADMIN),
+    "rbac:user-password": only(ADMIN),
+    "rbac:user-set-active": only(ADMIN, ok=405),
+    "rbac:role-list": only(ADMIN),
+    "rbac:role-create": only(ADMIN),
+    "rbac:role-update": only(ADMIN),
+    "rbac:role-rights": only(ADMIN),
+    "rbac:audit-list": only(ADMIN),
+    "admin:index": only(ADMIN, denied=302, anon=302),
+    "admin:basedata_dictitem_changelist": only(ADMIN, denied=302, anon=302),
+}
