@@ -103,6 +103,10 @@ def local_settings(env: dict) -> None:
         env["SECRET_KEY"] = key_file.read_text().strip()
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     import environ
 
@@ -140,6 +144,8 @@ def main() -> int:
     )
     for role, username in DEMO_LOGINS:
         print(f"  {role:<28} {username}")
+    # Ctrl-C arrives as SIGINT; `kill` or a supervisor sends SIGTERM: both stop everything.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

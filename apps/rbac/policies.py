@@ -18,7 +18,7 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_objects_for_user
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 
 class Policy:
@@ -78,6 +78,13 @@ class Policy:
         for part in path:
             obj = getattr(obj, part)
         return getattr(obj, f"{last}_id") == user.pk
+
+    def grant(self, user, action: str, obj: Model) -> None:
+        """Share one row explicitly; call from a service, in the transaction that decides it."""
+        assign_perm(self.permission(action), user, obj)
+
+    def revoke(self, user, action: str, obj: Model) -> None:
+        remove_perm(self.permission(action), user, obj)
 
     def scope(self, user, action: str, qs: QuerySet | None = None) -> QuerySet:
         """The rows of `qs` on which `user` may perform `action`."""

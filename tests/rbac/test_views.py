@@ -197,3 +197,28 @@ def test_friendly_404_in_both_languages(client_as, language, text):
 
     assert response.status_code == 404
     assert text in response.content.decode()
+
+
+def test_user_list_makes_the_same_number_of_queries_for_more_rows(
+    client_as, django_assert_max_num_queries
+):
+    client = client_as("admin")
+    UserFactory.create_batch(3, role="account_manager")
+    client.get(reverse("rbac:user-list"))  # warm up
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("rbac:user-list"))
+    UserFactory.create_batch(20, role="account_manager")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("rbac:user-list"))
+
+
+def test_every_page_carries_the_security_headers(client_as):
+    response = client_as("admin").get(reverse("rbac:user-list"))
+
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"

@@ -66,14 +66,15 @@ class DemoContext:
         return self.rng.choice(self.products)
 
 
-def spread(rng: random.Random, weights: dict, *, total: int, minimum: int = 1) -> list:
+def spread(rng: random.Random, weights: dict, *, total: int, minimum: int | dict = 1) -> list:
     """`total` keys drawn by weight, with at least `minimum` of each key, in random order.
 
-    The minimum guarantees that even a small demo shows every state of every workflow.
+    `minimum` is one count for every key or a count per key. It guarantees that even a small
+    demo shows every state of every workflow.
     """
-    picked = [key for key in weights for _ in range(minimum)][:total]
-    keys, w = list(weights), list(weights.values())
-    picked += rng.choices(keys, weights=w, k=total - len(picked))
+    floor = minimum if isinstance(minimum, dict) else dict.fromkeys(weights, minimum)
+    picked = [key for key in weights for _ in range(floor.get(key, 0))][:total]
+    picked += rng.choices(list(weights), weights=list(weights.values()), k=total - len(picked))
     rng.shuffle(picked)
     return picked
 

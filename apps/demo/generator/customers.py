@@ -13,7 +13,7 @@ generated later agree with the orders (SPEC §3.3: no order for six months opens
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from apps.customers.models import Activity, Customer, Linkman
+from apps.customers.models import Activity, Churn, Customer, Linkman
 from apps.demo.generator import vocabulary as words
 from apps.demo.generator.common import (
     BATCH_SIZE,
@@ -28,7 +28,10 @@ from apps.demo.generator.common import (
 
 ACTIVE, DORMANT, RECOVERED, NEW = "active", "dormant", "recovered", "new"
 PROFILE_WEIGHTS = {ACTIVE: 60, DORMANT: 28, RECOVERED: 4, NEW: 8}
-CHURN_WEIGHTS = {1: 45, 2: 25, 3: 30}  # the churn state of a dormant customer
+# Three dormant customers at least, one for each churn state they can be in.
+PROFILE_MINIMUM = {ACTIVE: 2, DORMANT: 3, RECOVERED: 2, NEW: 1}
+# The churn state of a dormant customer.
+CHURN_WEIGHTS = {Churn.Status.WARNING: 45, Churn.Status.POSTPONED: 25, Churn.Status.CONFIRMED: 30}
 THREE_YEARS = 3 * 365
 CAPITALS = [50, 100, 200, 300, 500, 1000, 2000, 5000]  # registered capital, 10 000 CNY
 
@@ -68,7 +71,7 @@ def _created_day(ctx: DemoContext, profile: str) -> date:
 
 
 def _status(ctx: DemoContext, *, profile: str, churn_status: int | None) -> str:
-    if churn_status == 3:
+    if churn_status == Churn.Status.CONFIRMED:
         return Customer.Status.LOST
     # A few prospects that never ordered were removed again (logical delete, SPEC §3.2).
     if profile == NEW and ctx.rng.random() < 0.15:
@@ -103,14 +106,21 @@ def _customer(ctx: DemoContext, *, created: date, status: str) -> Customer:
     )
 
 
+def _churn_status(profile: str, dormant_states) -> int | None:
+    """The churn state the customer's order history leads to, None if it never churned."""
+    if profile == DORMANT:
+        return next(dormant_states)
+    return Churn.Status.RECOVERED if profile == RECOVERED else None
+
+
 def customer_plans_build(ctx: DemoContext, *, count: int) -> list[CustomerPlan]:
     """Plan `count` customers, numbered KH + yyyyMMdd + daily sequence in creation order."""
-    profiles = spread(ctx.rng, PROFILE_WEIGHTS, total=count, minimum=2)
+    profiles = spread(ctx.rng, PROFILE_WEIGHTS, total=count, minimum=PROFILE_MINIMUM)
     dormant_churn = iter(spread(ctx.rng, CHURN_WEIGHTS, total=profiles.count(DORMANT)))
     plans = []
     for profile in profiles:
         created = _created_day(ctx, profile)
-        churn = next(dormant_churn) if profile == DORMANT else (4 if profile == RECOVERED else None)
+        churn = _churn_status(profile, dormant_churn)
         customer = _customer(ctx, created=created,
                              status=_status(ctx, profile=profile, churn_status=churn))
         plans.append(CustomerPlan(customer=customer, profile=profile, churn_status=churn,

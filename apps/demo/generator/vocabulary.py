@@ -1,8 +1,5 @@
 """Word lists the demo generator draws from; plain data, so the output never depends on Faker."""
 
-# Chinese text is written with Chinese (full-width) punctuation, which RUF001 would flag.
-# ruff: noqa: RUF001
-
 from typing import NamedTuple
 
 

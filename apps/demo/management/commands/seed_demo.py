@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.demo.generator import (
@@ -48,4 +50,10 @@ class Command(BaseCommand):
     def _logins(self) -> None:
         self.stdout.write("Demo logins (role, username, password):")
         for role, username in DEMO_LOGINS:
-            self.stdout.write(f"  {role:<28} {username:<8} {DEMO_PASSWORD}")
+            self.stdout.write(f"  {_pad(role, 28)} {username:<8} {DEMO_PASSWORD}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-justify for a terminal, where a Chinese character takes two columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - shown)
