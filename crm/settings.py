@@ -62,6 +62,7 @@ THIRD_PARTY_APPS = [
     "template_partials",
 ]
 LOCAL_APPS = [
+    "crm",
     "apps.rbac",
     "apps.basedata",
     "apps.customers",
@@ -138,6 +139,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["template_partials.templatetags.partials"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
@@ -270,4 +272,6 @@ LOGGING = {
 # ------------------------------------------------------------------------------
 CRM_PAGE_SIZE = env.int("CRM_PAGE_SIZE", default=10)
 CRM_AUDIT_PAGE_SIZE = 25
+# Larger exports are for the background export jobs, not a request.
+CRM_EXPORT_MAX_ROWS = env.int("CRM_EXPORT_MAX_ROWS", default=10_000)
 CRM_PRODUCT_NAME = _("Customer Relationship Management")

@@ -22,5 +22,10 @@ urlpatterns = [
     ),
     path("i18n/setlang/", login_not_required(views.set_language), name="set_language"),
     path("rbac/", include("apps.rbac.urls")),
+    path("basedata/", include("apps.basedata.urls")),
+    path("customers/", include("apps.customers.urls")),
+    path("marketing/", include("apps.marketing.urls")),
+    path("service/", include("apps.service.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -362,3 +362,16 @@ class ChurnMeasure(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class CustomerNumberSequence(models.Model):
+    """The last customer number issued per day (SPEC §7: "KH" + yyyyMMdd + daily sequence)."""
+
+    day = models.DateField(primary_key=True)
+    last = models.PositiveIntegerField()
+
+    class Meta:
+        db_table = "cst_customer_number_seq"
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.last}"

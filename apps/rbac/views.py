@@ -7,7 +7,6 @@ from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
-from django_filters.views import FilterView
 
 from apps.rbac import selectors, services
 from apps.rbac.filters import AuditEventFilter, UserFilter
@@ -15,6 +14,7 @@ from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCre
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import audit_policy, role_policy, user_policy
 from crm.exceptions import DomainError
+from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
 
@@ -35,13 +35,22 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-class UserListView(PolicyMixin, FilterView):
+class UserListView(ListPageView):
     policy, action = user_policy, "view"
     filterset_class = UserFilter
-    paginate_by = settings.CRM_PAGE_SIZE
     template_name = "rbac/user_list.html"
+    sort_fields = {"username": "username", "full_name": "full_name", "last_login": "last_login"}
+    default_sort = "username"
+    export_filename = "users"
+    export_columns = [
+        (_("Username"), lambda u: u.username),
+        (_("Full name"), lambda u: u.full_name),
+        (_("Role"), lambda u: u.role.label if u.role else ""),
+        (_("Active"), lambda u: u.is_active),
+        (_("Last login"), lambda u: u.last_login),
+    ]
 
-    def get_queryset(self):
+    def base_queryset(self):
         return selectors.user_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
@@ -181,11 +190,13 @@ class RoleRightsView(PolicyMixin, DomainErrorMixin, FormView):
         return redirect(self.success_url)
 
 
-class AuditEventListView(PolicyMixin, FilterView):
+class AuditEventListView(ListPageView):
     policy, action = audit_policy, "view"
     filterset_class = AuditEventFilter
     paginate_by = settings.CRM_AUDIT_PAGE_SIZE
     template_name = "rbac/auditevent_list.html"
+    sort_fields = {"created_at": "created_at"}
+    default_sort = "-created_at"
 
-    def get_queryset(self):
+    def base_queryset(self):
         return selectors.audit_event_list(user=self.request.user)

@@ -1,11 +1,30 @@
 """Every URL × every principal answers as tests/rbac/url_matrix.py says (GET)."""
 
+import importlib
+import pkgutil
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from apps.rbac.models import Role
+import tests
 from tests.factories import UserFactory
-from tests.rbac.url_matrix import ANON, EXPECTED, LOGIN, PRINCIPALS
+from tests.rbac.url_matrix import ANON, LOGIN, PRINCIPALS
+
+
+def _merged(attribute: str) -> dict:
+    """EXPECTED or SAMPLES of every tests/<package>/url_matrix.py, merged."""
+    merged = {}
+    for package in pkgutil.iter_modules(tests.__path__):
+        try:
+            module = importlib.import_module(f"tests.{package.name}.url_matrix")
+        except ModuleNotFoundError:
+            continue
+        merged.update(getattr(module, attribute, {}))
+    return merged
+
+
+EXPECTED = _merged("EXPECTED")
+SAMPLES = _merged("SAMPLES")
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +55,6 @@ def served_url_names() -> set[str]:
     return set(served_urls())
 
 
-# One real object per (URL name prefix, argument); a URL with an unknown argument fails here.
-SAMPLES = {
-    ("rbac:user-", "pk"): lambda: UserFactory(role="account_manager").pk,
-    ("rbac:role-", "pk"): lambda: Role.objects.get(code="executive").pk,
-}
-
-
 def sample_kwargs(name: str, arguments: tuple) -> dict:
     kwargs = {}
     for argument in arguments:
@@ -51,7 +63,7 @@ def sample_kwargs(name: str, arguments: tuple) -> dict:
             for (prefix, arg), make in SAMPLES.items()
             if name.startswith(prefix) and arg == argument
         ]
-        assert makers, f"no sample value for argument {argument!r} of {name}: add one to SAMPLES"
+        assert makers, f"no sample for argument {argument!r} of {name}: add one to a SAMPLES"
         kwargs[argument] = makers[0]()
     return kwargs
 

@@ -222,3 +222,30 @@ def test_every_page_carries_the_security_headers(client_as):
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_user_list_exports_the_current_filter_with_formulas_neutralised(client_as):
+    client = client_as("admin")
+    UserFactory(username="formula", full_name="=HYPERLINK(1)", role="account_manager")
+    UserFactory(username="other", role="account_manager")
+
+    response = client.get(reverse("rbac:user-list"), {"username": "formula", "export": "csv"})
+
+    body = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK(1)" in body
+    assert "other" not in body
+
+
+def test_user_list_htmx_request_gets_only_the_results(client_as):
+    response = client_as("admin").get(reverse("rbac:user-list"), HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">')
+    assert "<html" not in html
+
+
+def test_user_list_ignores_an_unknown_sort_key(client_as):
+    response = client_as("admin").get(reverse("rbac:user-list"), {"sort": "password"})
+
+    assert response.status_code == 200

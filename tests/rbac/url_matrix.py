@@ -1,10 +1,15 @@
 """
 The expected answer of every URL the project serves to a GET from each principal.
 
-A URL name missing here fails tests/rbac/test_url_matrix.py: a new page cannot ship without
-saying who may open it. Django admin's own pages are represented by two samples (its index
-and the data dictionary); the admin checks the same role rights through has_perm.
+Each test package may hold a `url_matrix.py` with EXPECTED ({url name: {principal: answer}})
+and SAMPLES ({(url name prefix, argument): function returning a value}); the matrix test merges
+them all. A URL name missing from every EXPECTED fails tests/rbac/test_url_matrix.py: a new
+page cannot ship without saying who may open it. Django admin's own pages are represented by
+two samples (its index and the data dictionary); the admin checks the same role rights through
+has_perm.
 """
+
+from apps.rbac.models import Role
 
 ANON, ADMIN, SM, AM, EX = "anonymous", "admin", "sales_manager", "account_manager", "executive"
 PRINCIPALS = [ANON, ADMIN, SM, AM, EX]
@@ -39,3 +44,15 @@ EXPECTED = {
     "admin:index": only(ADMIN, denied=302, anon=302),
     "admin:basedata_dictitem_changelist": only(ADMIN, denied=302, anon=302),
 }
+
+# Imported lazily by the matrix test, so factories may be used here.
+SAMPLES = {
+    ("rbac:user-", "pk"): lambda: _user_pk(),
+    ("rbac:role-", "pk"): lambda: Role.objects.get(code="executive").pk,
+}
+
+
+def _user_pk():
+    from tests.factories import UserFactory
+
+    return UserFactory(role="account_manager").pk

@@ -1,0 +1,77 @@
+"""
+The list page every module uses: a scoped queryset, declared filters, whitelisted sorting,
+pagination in SQL, an htmx partial for the results, and CSV/XLSX export of the current filter.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+
+from apps.rbac.mixins import PolicyMixin
+from crm.exports import FORMATS, export_response
+
+
+class ListPageView(PolicyMixin, FilterView):
+    """
+    Subclasses set `policy`, `action`, `filterset_class`, `template_name`, and implement
+    `base_queryset()` (a selector: already scoped to the user). Optional: `sort_fields`
+    ({"param": "order_by expression"}), `default_sort`, and `export_columns`
+    ([(header, function of a row)]) with `export_filename`.
+    """
+
+    paginate_by = settings.CRM_PAGE_SIZE
+    sort_fields: dict[str, str] = {}
+    default_sort = ""
+    export_columns: list = []
+    export_filename = "export"
+
+    def base_queryset(self):
+        raise ImproperlyConfigured(f"{type(self).__name__} must define base_queryset()")
+
+    def get_queryset(self):
+        return self.base_queryset().order_by(*self.ordering_from_request())
+
+    def ordering_from_request(self) -> list[str]:
+        sort = self.request.GET.get("sort") or self.default_sort
+        expression = self.sort_fields.get(sort.lstrip("-"))
+        if expression is None:
+            sort = self.default_sort
+            expression = self.sort_fields.get(sort.lstrip("-"))
+        if expression is None:
+            return ["-pk"]
+        return [f"-{expression}" if sort.startswith("-") else expression, "-pk"]
+
+    def get(self, request, *args, **kwargs):
+        fmt = request.GET.get("export")
+        if fmt in FORMATS and self.export_columns:
+            return self.export(fmt)
+        return super().get(request, *args, **kwargs)
+
+    def export(self, fmt: str):
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        limit = settings.CRM_EXPORT_MAX_ROWS
+        if rows[limit : limit + 1].exists():
+            messages.error(self.request, _("More than %(limit)s rows match: narrow the filter "
+                                           "before exporting.") % {"limit": limit})
+            query = self.request.GET.copy()
+            query.pop("export")
+            return redirect(f"{self.request.path}?{query.urlencode()}")
+        headers = [header for header, _value in self.export_columns]
+        table = ([value(row) for _header, value in self.export_columns] for row in rows)
+        return export_response(headers=headers, rows=table, fmt=fmt,
+                               filename=self.export_filename)
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        if self.request.htmx:
+            return [f"{name}#results" for name in names]
+        return names
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            default_sort=self.default_sort, can_export=bool(self.export_columns), **kwargs
+        )

@@ -1,0 +1,31 @@
+"""Template helpers shared by every list page."""
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label) -> str:
+    """A column header that sorts by `key`, and reverses the order when clicked again."""
+    request = context["request"]
+    current = request.GET.get("sort") or context.get("default_sort", "")
+    descending = current == f"-{key}"
+    query = request.GET.copy()
+    query["sort"] = key if descending or current != key else f"-{key}"
+    query.pop("page", None)
+    icon = ""
+    if current.lstrip("-") == key:
+        icon = "bi-sort-down" if descending else "bi-sort-up"
+    return format_html('<a class="sort-link" href="?{}">{} <i class="bi {}"></i></a>',
+                       query.urlencode(), label, icon)
+
+
+@register.simple_tag(takes_context=True)
+def export_query(context, fmt: str) -> str:
+    """The current filter's query string with export=<fmt> (for the download links)."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    query["export"] = fmt
+    return query.urlencode()
