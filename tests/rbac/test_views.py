@@ -249,3 +249,15 @@ def test_user_list_ignores_an_unknown_sort_key(client_as):
     response = client_as("admin").get(reverse("rbac:user-list"), {"sort": "password"})
 
     assert response.status_code == 200
+
+
+def test_menu_shows_a_registered_count_next_to_its_page(client_as):
+    from apps.rbac import menu
+
+    menu.register_badge("L0601", lambda user: 3)
+    try:
+        response = client_as("admin").get(reverse("home"))
+    finally:
+        del menu.BADGES["L0601"]
+
+    assert 'data-testid="badge-L0601">3<' in response.content.decode()
