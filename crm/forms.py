@@ -19,10 +19,15 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style_fields()
+
+    def style_fields(self) -> None:
+        """Call again after replacing fields in a subclass's __init__."""
         for field in self.fields.values():
-            if css := _css_class(field.widget):
+            css = _css_class(field.widget)
+            if css and css not in field.widget.attrs.get("class", ""):
                 field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
-            if isinstance(field, forms.DateField):
+            if isinstance(field, forms.DateField) and not isinstance(field, forms.DateTimeField):
                 field.widget.input_type = "date"
 
 

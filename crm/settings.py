@@ -275,3 +275,7 @@ CRM_AUDIT_PAGE_SIZE = 25
 # Larger exports are for the background export jobs, not a request.
 CRM_EXPORT_MAX_ROWS = env.int("CRM_EXPORT_MAX_ROWS", default=10_000)
 CRM_PRODUCT_NAME = _("Customer Relationship Management")
+# A normal customer without an order for this many months gets a churn warning (SPEC §8.1).
+CRM_CHURN_MONTHS = env.int("CRM_CHURN_MONTHS", default=6)
+# Services waiting longer than this many days are highlighted in the service lists.
+CRM_SERVICE_OVERDUE_DAYS = env.int("CRM_SERVICE_OVERDUE_DAYS", default=3)

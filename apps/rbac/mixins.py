@@ -26,4 +26,6 @@ class PolicyMixin(LoginRequiredMixin):
         return self.policy.scope(self.request.user, self.action)
 
     def get_object(self, queryset=None):
-        return get_object_or_404(queryset or self.scoped_queryset(), pk=self.kwargs["pk"])
+        if queryset is None:
+            queryset = self.scoped_queryset()
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])

@@ -79,6 +79,10 @@ class Policy:
             obj = getattr(obj, part)
         return getattr(obj, f"{last}_id") == user.pk
 
+    def allowed_ids(self, user, action: str, qs: QuerySet) -> set:
+        """The pks of `qs` (e.g. one page of a list) on which `action` is allowed: one query."""
+        return set(self.scope(user, action, qs).values_list("pk", flat=True))
+
     def grant(self, user, action: str, obj: Model) -> None:
         """Share one row explicitly; call from a service, in the transaction that decides it."""
         assign_perm(self.permission(action), user, obj)
@@ -118,11 +122,11 @@ dict_item_policy = Policy("basedata.DictItem")
 product_policy = Policy("basedata.Product")
 storage_policy = Policy("basedata.Storage")
 
-# customers: an account manager acts on the customers he manages (SPEC §4)
+# customers: an account manager acts on the customers he manages (SPEC §4); linkmen,
+# activities and orders are visible with their customer, written by his manager
 customer_policy = Policy("customers.Customer", owner_field="manager")
 linkman_policy = Policy("customers.Linkman", owner_field="customer__manager")
 activity_policy = Policy("customers.Activity", owner_field="customer__manager")
-order_policy = Policy("customers.Order", owner_field="customer__manager")
 churn_policy = Policy("customers.Churn", owner_field="manager")
 
 # marketing: the creator edits and deletes his chance, the assignee develops it (SPEC §3.1)

@@ -37,3 +37,10 @@ def audit_event_list(*, user) -> QuerySet[AuditEvent]:
         .select_related("actor", "content_type")
         .order_by("-created_at", "-pk")
     )
+
+
+def active_users_with_role(role_code: str) -> QuerySet[User]:
+    """Active users whose active role is `role_code`, e.g. the account managers to assign."""
+    return User.objects.filter(
+        is_active=True, role__code=role_code, role__is_active=True
+    ).order_by("full_name", "username")

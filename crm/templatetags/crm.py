@@ -29,3 +29,11 @@ def export_query(context, fmt: str) -> str:
     query.pop("page", None)
     query["export"] = fmt
     return query.urlencode()
+
+
+@register.filter
+def label_of(value, labels: dict):
+    """The label of a coded value, e.g. {{ customer.region|label_of:region_labels }}."""
+    if value in (None, ""):
+        return ""
+    return labels.get(str(value), value)

@@ -1,15 +1,4 @@
-"""
-Customers with their linkmen, activities and order history (SPEC §2.3–2.9), and churn (§2.6).
-
-Churn workflow (SPEC §3.3, §8.1)::
-
-    warning(1) ──postpone──> postponed(2) ──postpone──> postponed(2)
-       │                        │
-       ├────────confirm─────────┴──confirm──> confirmed(3)
-       └──(customer orders again)──────────> recovered(4)   (from 1 or 2, by the nightly job)
-
-At most one open (1 or 2) churn record per customer: a partial unique constraint.
-"""
+"""Customers with their linkmen, activities and order history (SPEC §2.3–2.9)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -272,96 +261,6 @@ class OrderLine(models.Model):
     @property
     def amount(self):
         return self.count * self.price
-
-
-class Churn(TimeStampedModel):
-    class Status(models.IntegerChoices):
-        WARNING = 1, _("Warning")
-        POSTPONED = 2, _("Postponed")
-        CONFIRMED = 3, _("Confirmed lost")
-        RECOVERED = 4, _("Recovered")
-
-    TRANSITIONS = {
-        Status.WARNING: {Status.POSTPONED, Status.CONFIRMED, Status.RECOVERED},
-        Status.POSTPONED: {Status.POSTPONED, Status.CONFIRMED, Status.RECOVERED},
-        Status.CONFIRMED: set(),
-        Status.RECOVERED: set(),
-    }
-    OPEN_STATUSES = (Status.WARNING, Status.POSTPONED)
-
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="churns",
-        db_column="lst_cust_id",
-    )
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("account manager"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_column="lst_cust_manager_id",
-        help_text=_("The customer's account manager when the churn was detected."),
-    )
-    last_order_date = models.DateField(
-        _("last order date"), null=True, blank=True, db_column="lst_last_order_date"
-    )
-    lost_date = models.DateField(
-        _("confirmed lost on"), null=True, blank=True, db_column="lst_lost_date"
-    )
-    recovered_date = models.DateField(_("recovered on"), null=True, blank=True)
-    reason = models.CharField(_("reason"), max_length=2000, blank=True, db_column="lst_reason")
-    status = models.PositiveSmallIntegerField(
-        _("status"), choices=Status, default=Status.WARNING, db_index=True, db_column="lst_status"
-    )
-
-    class Meta:
-        db_table = "cst_lost"
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("churn record")
-        verbose_name_plural = _("churn records")
-        permissions = [("view_all_churn", _("Can see every churn record"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=[1, 2, 3, 4]), name="cst_lost_status_valid"
-            ),
-            models.UniqueConstraint(
-                fields=["customer"],
-                condition=Q(status__in=[1, 2]),
-                name="cst_lost_one_open_per_customer",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.customer.name} ({self.get_status_display()})"
-
-
-class ChurnMeasure(TimeStampedModel):
-    """One postpone measure (暂缓措施); SPEC §8 recommends a child table over appended text."""
-
-    churn = models.ForeignKey(
-        Churn, verbose_name=_("churn record"), on_delete=models.CASCADE, related_name="measures"
-    )
-    text = models.CharField(_("measure"), max_length=2000)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        db_table = "cst_lost_measure"
-        ordering = ["created_at", "pk"]
-        verbose_name = _("postpone measure")
-        verbose_name_plural = _("postpone measures")
-
-    def __str__(self) -> str:
-        return self.text[:50]
 
 
 class CustomerNumberSequence(models.Model):

@@ -1,0 +1,36 @@
+"""Filters of the customer list (SPEC §3.2), run on the user's scoped customers."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from apps.basedata.models import DictItem
+from apps.customers.models import Customer
+from apps.rbac import roles
+from apps.rbac.selectors import active_users_with_role
+from crm.forms import BootstrapFilterSet
+
+
+def _dict_choices(dict_type):
+    return lambda: DictItem.objects.choices(dict_type)
+
+
+class CustomerFilter(BootstrapFilterSet):
+    number = django_filters.CharFilter(label=_("customer number"), lookup_expr="icontains")
+    name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
+    region = django_filters.ChoiceFilter(label=_("region"), empty_label=_("All"),
+                                         choices=_dict_choices(DictItem.REGION))
+    manager = django_filters.ModelChoiceFilter(
+        label=_("account manager"), empty_label=_("All"),
+        queryset=lambda request: active_users_with_role(roles.ACCOUNT_MANAGER),
+    )
+    level = django_filters.ChoiceFilter(label=_("level"), empty_label=_("All"),
+                                        choices=_dict_choices(DictItem.LEVEL))
+    status = django_filters.ChoiceFilter(
+        label=_("status"), empty_label=_("All"),
+        choices=[(Customer.Status.NORMAL, Customer.Status.NORMAL.label),
+                 (Customer.Status.LOST, Customer.Status.LOST.label)],
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["number", "name", "region", "manager", "level", "status"]

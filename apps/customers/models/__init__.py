@@ -1,0 +1,22 @@
+"""The customers app's models: customer records with their history, and churn."""
+
+from apps.customers.models.churn import Churn, ChurnMeasure
+from apps.customers.models.customers import (
+    Activity,
+    Customer,
+    CustomerNumberSequence,
+    Linkman,
+    Order,
+    OrderLine,
+)
+
+__all__ = [
+    "Activity",
+    "Churn",
+    "ChurnMeasure",
+    "Customer",
+    "CustomerNumberSequence",
+    "Linkman",
+    "Order",
+    "OrderLine",
+]

@@ -1,0 +1,56 @@
+"""Who may open the customer pages. The sample objects belong to another account manager,
+so the account manager principal gets 404 on them (no existence leak)."""
+
+from tests.rbac.url_matrix import ADMIN, AM, ANON, EX, LOGIN, SM, only
+
+
+def _detail():
+    return {ANON: LOGIN, ADMIN: 403, SM: 200, AM: 404, EX: 403}
+
+
+def _write():
+    return {ANON: LOGIN, ADMIN: 403, SM: 403, AM: 404, EX: 403}
+
+
+EXPECTED = {
+    "customers:customer-list": only(SM, AM),
+    "customers:customer-detail": _detail(),
+    "customers:customer-update": _write(),
+    "customers:customer-delete": _write(),
+    "customers:linkman-list": _detail(),
+    "customers:linkman-create": _write(),
+    "customers:linkman-update": _write(),
+    "customers:linkman-delete": {**_write(), AM: 405},  # POST only
+    "customers:activity-list": _detail(),
+    "customers:activity-create": _write(),
+    "customers:activity-update": _write(),
+    "customers:activity-delete": {**_write(), AM: 405},
+    "customers:order-list": _detail(),
+    "customers:order-detail": _detail(),
+}
+
+
+def _sample(factory_path):
+    def make():
+        from tests.customers import factories
+
+        return getattr(factories, factory_path)().pk
+
+    return make
+
+
+def _customer():
+    from tests.factories import CustomerFactory
+
+    return CustomerFactory().pk
+
+
+# Specific names first: the matrix takes the first prefix that matches.
+SAMPLES = {
+    ("customers:linkman-update", "pk"): _sample("LinkmanFactory"),
+    ("customers:linkman-delete", "pk"): _sample("LinkmanFactory"),
+    ("customers:activity-update", "pk"): _sample("ActivityFactory"),
+    ("customers:activity-delete", "pk"): _sample("ActivityFactory"),
+    ("customers:order-detail", "pk"): _sample("OrderFactory"),
+    ("customers:", "pk"): _customer,
+}
