@@ -6,3 +6,8 @@ class CustomersConfig(AppConfig):
     name = "apps.customers"
     label = "customers"
     verbose_name = _("Customers")
+
+    def ready(self) -> None:
+        from apps.customers import dictionary_usage
+
+        dictionary_usage.register()

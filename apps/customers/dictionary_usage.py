@@ -1,0 +1,23 @@
+"""Tells the data dictionary which customer fields store its values (see basedata.usage)."""
+
+from apps.basedata.models import DictItem
+from apps.basedata.usage import register_dict_usage
+
+CODED_FIELDS = {DictItem.REGION: "region", DictItem.LEVEL: "level",
+                DictItem.SATISFACTION: "satisfaction", DictItem.CREDIT: "credit"}
+
+
+def _checker(field: str):
+    def is_used(value: str) -> bool:
+        from apps.customers.models import Customer
+
+        if field != "region" and not value.isdigit():
+            return False  # the integer fields cannot hold a non-numeric value
+        return Customer.objects.filter(**{field: value}).exists()
+
+    return is_used
+
+
+def register() -> None:
+    for dict_type, field in CODED_FIELDS.items():
+        register_dict_usage(dict_type, _checker(field))
