@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint messages makemessages lock assets install install-dev clean
+.PHONY: run test test-fast bench lint messages makemessages lock assets install install-dev clean \
+	backup restore
 
 run: install assets messages
 	$(BIN)/python -m crm.launcher
@@ -18,6 +19,14 @@ test-fast: install-dev assets messages  ## the suite without the browser tests
 
 bench: install-dev assets messages
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# PostgreSQL only. `make restore DUMP=var/backups/x.dump DATABASE_URL=postgres://…/crm_restored`
+backup: install
+	$(BIN)/python -m crm.backup backup $(DUMP)
+
+restore: install
+	@test -n "$(DUMP)" || { echo "usage: make restore DUMP=file [DATABASE_URL=...]"; exit 1; }
+	$(BIN)/python -m crm.backup restore $(DUMP)
 
 lint: install-dev
 	$(BIN)/ruff check .
