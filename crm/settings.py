@@ -31,6 +31,7 @@ LOCALE_PATHS = [BASE_DIR / "crm" / "locale", BASE_DIR / "crm" / "locale_vendor"]
 USE_I18N = True
 USE_TZ = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+FORMAT_MODULE_PATH = ["crm.formats"]
 
 # DATABASES
 # ------------------------------------------------------------------------------
