@@ -1,5 +1,7 @@
 """Form building blocks shared by every app: Bootstrap classes on every widget."""
 
+import uuid
+
 import django_filters
 from django import forms
 
@@ -37,3 +39,12 @@ class BootstrapFilterSet(django_filters.FilterSet):
     def get_form_class(self):
         base = super().get_form_class()
         return type(base.__name__, (BootstrapFormMixin, base), {})
+
+
+class SubmitOnceMixin(forms.Form):
+    """
+    For create forms: a hidden one-time token. crm.views.DomainErrorMixin claims it in the
+    transaction of the create, so a double submission creates one record.
+    """
+
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)

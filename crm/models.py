@@ -1,4 +1,4 @@
-"""Abstract base models shared by every app."""
+"""The abstract base model every business table uses, and the double-submit guard."""
 
 from django.db import models
 from django.utils import timezone
@@ -13,3 +13,19 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SubmissionToken(models.Model):
+    """
+    One row per submitted create form (its hidden token): a second submission of the same form
+    (double click, resent request) finds the token taken and creates nothing.
+    """
+
+    token = models.UUIDField(primary_key=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        db_table = "crm_submission_token"
+
+    def __str__(self) -> str:
+        return str(self.token)

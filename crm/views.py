@@ -2,14 +2,19 @@
 
 import logging
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from apps.rbac.services import user_set_language
 from crm.exceptions import DomainError
+from crm.models import SubmissionToken
 
 security_log = logging.getLogger("crm.security")
 
@@ -32,12 +37,29 @@ class DomainErrorMixin:
 
     def form_valid(self, form):
         try:
-            return self.perform(form)
+            with transaction.atomic():
+                if not claim_submission(form):
+                    messages.info(self.request, _("This form was already submitted."))
+                    return HttpResponseRedirect(self.request.path)
+                return self.perform(form)
         except ValidationError as error:
             add_service_errors(form, error)
         except DomainError as error:
             form.add_error(None, str(error))
         return self.form_invalid(form)
+
+
+def claim_submission(form) -> bool:
+    """False if this form's one-time token was already used (see crm.forms.SubmitOnceMixin)."""
+    token = form.cleaned_data.pop("submit_token", None)  # not a field of the record
+    if token is None:
+        return True
+    try:
+        with transaction.atomic():  # a savepoint: a taken token must not abort the request
+            SubmissionToken.objects.create(token=token)
+    except IntegrityError:
+        return False
+    return True
 
 
 def add_service_errors(form, error: ValidationError) -> None:

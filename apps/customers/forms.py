@@ -7,7 +7,7 @@ from apps.basedata.models import DictItem
 from apps.customers.models import Activity, Customer, Linkman
 from apps.rbac import roles
 from apps.rbac.selectors import active_users_with_role
-from crm.forms import BootstrapFormMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 NOT_SPECIFIED = [("", _("Not specified"))]
 
@@ -67,3 +67,11 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
                                         format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+
+
+class LinkmanCreateForm(SubmitOnceMixin, LinkmanForm):
+    pass
+
+
+class ActivityCreateForm(SubmitOnceMixin, ActivityForm):
+    pass

@@ -5,7 +5,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from apps.rbac.models import Right, Role, User
-from crm.forms import BootstrapFormMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 
 class UserForm(BootstrapFormMixin, forms.ModelForm):
@@ -19,7 +19,7 @@ class UserForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["role"].empty_label = _("(not assigned)")
 
 
-class UserCreateForm(UserForm):
+class UserCreateForm(SubmitOnceMixin, UserForm):
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,

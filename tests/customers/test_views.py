@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -29,11 +30,25 @@ def am_client(client_as):
 
 def edit_form(customer, **overrides):
     data = {
-        "name": customer.name, "region": "北京", "manager": customer.manager_id, "level": 2,
-        "satisfaction": 4, "credit": "", "address": "北京市朝阳区", "zip": "100020",
-        "tel": "010-1", "fax": "010-2", "website": "example.cn", "chieftain": "王总",
-        "bank": "工商银行", "bank_account": "6222", "licence_no": "", "bankroll": 100,
-        "turnover": 500, "local_tax_no": "", "national_tax_no": "",
+        "name": customer.name,
+        "region": "北京",
+        "manager": customer.manager_id,
+        "level": 2,
+        "satisfaction": 4,
+        "credit": "",
+        "address": "北京市朝阳区",
+        "zip": "100020",
+        "tel": "010-1",
+        "fax": "010-2",
+        "website": "example.cn",
+        "chieftain": "王总",
+        "bank": "工商银行",
+        "bank_account": "6222",
+        "licence_no": "",
+        "bankroll": 100,
+        "turnover": 500,
+        "local_tax_no": "",
+        "national_tax_no": "",
         "loaded_at": customer.updated_at.isoformat(),
     }
     return {**data, **overrides}
@@ -60,8 +75,9 @@ def test_sales_manager_lists_every_customer_but_cannot_edit(client_as):
 
     assert listed_numbers(response) == {c.number for c in customers}
     assert response.context["changeable"] == set()
-    assert client.get(reverse("customers:customer-update", args=[customers[0].pk])).status_code \
-        == 403
+    assert (
+        client.get(reverse("customers:customer-update", args=[customers[0].pk])).status_code == 403
+    )
 
 
 def test_deleted_customers_are_not_listed(am_client):
@@ -105,8 +121,10 @@ def test_list_query_count_does_not_grow_with_rows(am_client, django_assert_max_n
 def test_account_manager_edits_his_customer_and_the_change_is_audited(am_client):
     customer = CustomerFactory(manager=am_client.user)
 
-    response = am_client.post(reverse("customers:customer-update", args=[customer.pk]),
-                              edit_form(customer, name="新名称", number="KH00000000999"))
+    response = am_client.post(
+        reverse("customers:customer-update", args=[customer.pk]),
+        edit_form(customer, name="新名称", number="KH00000000999"),
+    )
 
     assert response.status_code == 302
     customer.refresh_from_db()
@@ -123,8 +141,10 @@ def test_account_manager_edits_his_customer_and_the_change_is_audited(am_client)
 def test_bad_input_is_refused_and_nothing_changes(am_client, field, value):
     customer = CustomerFactory(manager=am_client.user, name="原名")
 
-    response = am_client.post(reverse("customers:customer-update", args=[customer.pk]),
-                              edit_form(customer, **{field: value}))
+    response = am_client.post(
+        reverse("customers:customer-update", args=[customer.pk]),
+        edit_form(customer, **{field: value}),
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors[field]
@@ -136,8 +156,10 @@ def test_bad_input_is_refused_and_nothing_changes(am_client, field, value):
 def test_a_stale_form_does_not_overwrite_a_newer_save(am_client):
     customer = CustomerFactory(manager=am_client.user, name="原名")
     stale = edit_form(customer, name="第二个人的修改")
-    am_client.post(reverse("customers:customer-update", args=[customer.pk]),
-                   edit_form(customer, name="第一个人的修改"))
+    am_client.post(
+        reverse("customers:customer-update", args=[customer.pk]),
+        edit_form(customer, name="第一个人的修改"),
+    )
 
     response = am_client.post(reverse("customers:customer-update", args=[customer.pk]), stale)
 
@@ -149,11 +171,18 @@ def test_a_stale_form_does_not_overwrite_a_newer_save(am_client):
 
 def test_another_managers_customer_is_404_for_every_page(am_client):
     other = CustomerFactory()
-    for name in ("customer-detail", "customer-update", "customer-delete", "linkman-list",
-                 "linkman-create", "order-list"):
+    for name in (
+        "customer-detail",
+        "customer-update",
+        "customer-delete",
+        "linkman-list",
+        "linkman-create",
+        "order-list",
+    ):
         assert am_client.get(reverse(f"customers:{name}", args=[other.pk])).status_code == 404
-    response = am_client.post(reverse("customers:customer-update", args=[other.pk]),
-                              edit_form(other, name="x"))
+    response = am_client.post(
+        reverse("customers:customer-update", args=[other.pk]), edit_form(other, name="x")
+    )
     assert response.status_code == 404
     assert Customer.objects.get(pk=other.pk).name != "x"
 
@@ -172,27 +201,40 @@ def test_delete_is_logical_and_audited(am_client):
 
 def test_linkman_add_edit_delete(am_client):
     customer = CustomerFactory(manager=am_client.user)
-    form = {"name": "周敏", "sex": "女", "position": "采购经理", "tel": "0571-1", "mobile": "",
-            "memo": ""}
+    form = {
+        "name": "周敏",
+        "sex": "女",
+        "position": "采购经理",
+        "tel": "0571-1",
+        "mobile": "",
+        "memo": "",
+        "submit_token": uuid.uuid4(),
+    }
 
     am_client.post(reverse("customers:linkman-create", args=[customer.pk]), form)
     linkman = Linkman.objects.get(customer=customer)
-    am_client.post(reverse("customers:linkman-update", args=[linkman.pk]),
-                   {**form, "position": "总经理"})
+    am_client.post(
+        reverse("customers:linkman-update", args=[linkman.pk]), {**form, "position": "总经理"}
+    )
     linkman.refresh_from_db()
     assert linkman.position == "总经理"
     am_client.post(reverse("customers:linkman-delete", args=[linkman.pk]))
 
     assert not Linkman.objects.exists()
     assert [e.action for e in AuditEvent.objects.order_by("pk")] == [
-        "customers.linkman.create", "customers.linkman.update", "customers.linkman.delete"]
+        "customers.linkman.create",
+        "customers.linkman.update",
+        "customers.linkman.delete",
+    ]
 
 
 def test_linkman_without_office_phone_is_refused(am_client):
     customer = CustomerFactory(manager=am_client.user)
 
-    response = am_client.post(reverse("customers:linkman-create", args=[customer.pk]),
-                              {"name": "周敏", "sex": "女", "position": "经理", "tel": ""})
+    response = am_client.post(
+        reverse("customers:linkman-create", args=[customer.pk]),
+        {"name": "周敏", "sex": "女", "position": "经理", "tel": "", "submit_token": uuid.uuid4()},
+    )
 
     assert response.context["form"].errors["tel"]
     assert not Linkman.objects.exists()
@@ -201,8 +243,10 @@ def test_linkman_without_office_phone_is_refused(am_client):
 def test_activity_with_a_bad_date_is_refused(am_client):
     customer = CustomerFactory(manager=am_client.user)
 
-    response = am_client.post(reverse("customers:activity-create", args=[customer.pk]),
-                              {"date": "2026-13-45", "place": "杭州", "title": "拜访"})
+    response = am_client.post(
+        reverse("customers:activity-create", args=[customer.pk]),
+        {"date": "2026-13-45", "place": "杭州", "title": "拜访", "submit_token": uuid.uuid4()},
+    )
 
     assert response.context["form"].errors["date"]
     assert not customer.activities.exists()
@@ -212,7 +256,8 @@ def test_sales_manager_cannot_add_linkmen(client_as):
     customer = CustomerFactory()
 
     response = client_as("sales_manager").post(
-        reverse("customers:linkman-create", args=[customer.pk]), {"name": "x", "tel": "1"})
+        reverse("customers:linkman-create", args=[customer.pk]), {"name": "x", "tel": "1"}
+    )
 
     assert response.status_code == 403
     assert not Linkman.objects.exists()
@@ -259,8 +304,33 @@ def test_account_manager_choices_are_active_account_managers_only(am_client):
 def test_activity_dates_are_kept_to_the_minute(am_client):
     customer = CustomerFactory(manager=am_client.user)
 
-    am_client.post(reverse("customers:activity-create", args=[customer.pk]),
-                   {"date": "2026-11-20T09:30", "place": "杭州", "title": "拜访"})
+    am_client.post(
+        reverse("customers:activity-create", args=[customer.pk]),
+        {
+            "date": "2026-11-20T09:30",
+            "place": "杭州",
+            "title": "拜访",
+            "submit_token": uuid.uuid4(),
+        },
+    )
 
     activity = customer.activities.get()
     assert activity.date.astimezone(datetime.UTC).hour == 1  # 09:30 Asia/Shanghai
+
+
+def test_a_double_submitted_create_form_creates_one_linkman(am_client):
+    customer = CustomerFactory(manager=am_client.user)
+    form = {
+        "name": "周敏",
+        "sex": "女",
+        "position": "经理",
+        "tel": "0571-1",
+        "submit_token": "6f1c3c52-5c1b-4c55-9d35-0c1f6f0e9a11",
+    }
+    url = reverse("customers:linkman-create", args=[customer.pk])
+
+    first = am_client.post(url, form)
+    second = am_client.post(url, form)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert Linkman.objects.filter(customer=customer).count() == 1

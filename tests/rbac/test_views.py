@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -20,6 +22,7 @@ def new_user_form(**overrides):
         "is_active": "on",
         "password1": GOOD_PASSWORD,
         "password2": GOOD_PASSWORD,
+        "submit_token": uuid.uuid4(),
         **overrides,
     }
 

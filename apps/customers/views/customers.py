@@ -8,7 +8,13 @@ from django.views.generic import FormView, ListView, TemplateView, View
 
 from apps.customers import selectors, services
 from apps.customers.filters import CustomerFilter
-from apps.customers.forms import ActivityForm, CustomerForm, LinkmanForm
+from apps.customers.forms import (
+    ActivityCreateForm,
+    ActivityForm,
+    CustomerForm,
+    LinkmanCreateForm,
+    LinkmanForm,
+)
 from apps.customers.models import Activity, Churn, Linkman
 from apps.customers.sections import customer_sections
 from apps.rbac.mixins import PolicyMixin
@@ -176,7 +182,7 @@ class ChildFormView(PolicyMixin, DomainErrorMixin, FormView):
 
 
 class LinkmanCreateView(ChildFormView):
-    pass
+    form_class = LinkmanCreateForm
 
 
 class LinkmanUpdateView(ChildFormView):
@@ -184,10 +190,11 @@ class LinkmanUpdateView(ChildFormView):
 
 
 class ActivityCreateView(ChildFormView):
-    model, form_class, policy = Activity, ActivityForm, activity_policy
+    model, form_class, policy = Activity, ActivityCreateForm, activity_policy
 
 
 class ActivityUpdateView(ActivityCreateView):
+    form_class = ActivityForm
     creating = False
 
 
