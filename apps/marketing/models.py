@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,11 +94,28 @@ class SalesChance(TimeStampedModel):
                 condition=Q(status=1) | Q(assignee__isnull=False),
                 name="sal_chance_assigned_has_assignee",
             ),
+            # An unassigned chance has no assignee: assigning is the only way to set one.
+            models.CheckConstraint(
+                condition=~Q(status=1) | Q(assignee__isnull=True, assigned_at__isnull=True),
+                name="sal_chance_unassigned_has_no_assignee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=1) | Q(assigned_at__isnull=False),
+                name="sal_chance_assigned_has_date",
+            ),
         ]
         indexes = [models.Index(fields=["assignee", "status"], name="sal_chance_assignee_idx")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.customer_name}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("marketing:chance-detail", args=[self.pk])
+
+    @property
+    def is_closed(self) -> bool:
+        """Won and lost chances are archived: read-only (SPEC §3.1 step 9)."""
+        return self.status in (self.Status.WON, self.Status.LOST)
 
 
 class SalesPlan(TimeStampedModel):

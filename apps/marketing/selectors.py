@@ -1,0 +1,137 @@
+"""Reads of the marketing app; every list starts from the user's scope (SPEC §3.1, §4)."""
+
+from django.db.models import Count, QuerySet
+
+from apps.marketing.models import SalesChance, SalesPlan
+from apps.rbac.models import AuditEvent, User
+from apps.rbac.policies import sales_chance_policy, sales_plan_policy
+from apps.rbac.roles import ACCOUNT_MANAGER
+from apps.rbac.selectors import active_users_with_role
+
+S = SalesChance.Status
+# The development-plan list: chances being developed and the archived (won or lost) ones.
+PLAN_STATUSES = [S.DEVELOPING, S.WON, S.LOST]
+
+
+def chance_list(*, user) -> QuerySet[SalesChance]:
+    """Unassigned chances (state 1) `user` may see, with their creator."""
+    chances = SalesChance.objects.filter(status=S.UNASSIGNED).select_related("created_by")
+    return sales_chance_policy.scope(user, "view", chances)
+
+
+def plan_chance_list(*, user) -> QuerySet[SalesChance]:
+    """
+    Chances in development or archived (states 2, 3, 4) whose plans `user` may see: every one
+    with the right to see all plans (sales manager), otherwise those assigned to him.
+    """
+    chances = SalesChance.objects.filter(status__in=PLAN_STATUSES)
+    if not sales_plan_policy.can(user, "view"):
+        return chances.none()
+    if not sales_plan_policy.can(user, "view_all"):
+        # The plan policy's row rule (the chance's assignee), applied to the chance itself.
+        chances = chances.filter(assignee=user)
+    return chances.select_related("created_by", "assignee").annotate(plan_count=Count("plans"))
+
+
+def chance_visible_list(*, user) -> QuerySet[SalesChance]:
+    """Every chance `user` may open: unassigned ones from his chance list, others from his
+    plan list."""
+    unassigned = chance_list(user=user).values("pk")
+    developed = plan_chance_list(user=user).values("pk")
+    return SalesChance.objects.filter(pk__in=unassigned.union(developed)).select_related(
+        "created_by", "assignee"
+    )
+
+
+def chance_get(*, user, pk: int) -> SalesChance:
+    """One chance `user` may open; SalesChance.DoesNotExist otherwise (the view's 404)."""
+    return chance_visible_list(user=user).get(pk=pk)
+
+
+def plan_items(*, chance: SalesChance) -> QuerySet[SalesPlan]:
+    """The plan items of a chance, in date order."""
+    return SalesPlan.objects.filter(chance=chance).order_by("date", "pk")
+
+
+def plan_item_list(*, user, action: str) -> QuerySet[SalesPlan]:
+    """
+    Plan items on which `user` may perform `action`: "change" (make plan) is the plan policy's
+    decision, "develop" (record results) the chance policy's, i.e. the chance's assignee.
+    """
+    items = SalesPlan.objects.select_related("chance")
+    if action == "develop":
+        return items.filter(chance__in=sales_chance_policy.scope(user, action).values("pk"))
+    return sales_plan_policy.scope(user, action, items)
+
+
+def chance_to_execute_list(*, user) -> QuerySet[SalesChance]:
+    """The development plans `user` may execute, win or terminate: his assigned chances."""
+    return sales_chance_policy.scope(user, "develop", plan_chance_list(user=user))
+
+
+def chance_history(*, chance: SalesChance) -> list[AuditEvent]:
+    """
+    The audit trail of a chance (creation, edits, assignment, outcome), oldest first, each
+    event with the labels of its states (`from_label`, `to_label`).
+    """
+    labels = {str(value): label for value, label in S.choices}
+    events = list(
+        AuditEvent.objects.for_object(chance).select_related("actor").order_by("created_at", "pk")
+    )
+    for event in events:
+        event.from_label = labels.get(event.from_status, event.from_status)
+        event.to_label = labels.get(event.to_status, event.to_status)
+    return events
+
+
+def account_manager_choices() -> QuerySet[User]:
+    """Users a chance may be assigned to: active users whose active role is account manager."""
+    return active_users_with_role(ACCOUNT_MANAGER)
+
+
+def row_permissions(*, policy, user, actions: list[str], rows: list) -> None:
+    """
+    Set `row.allowed` ({action: bool}) on each row of a list page with one scoped query per
+    action, so that the number of queries does not grow with the rows.
+    """
+    page = policy.model.objects.filter(pk__in=[row.pk for row in rows])
+    allowed = {action: policy.allowed_ids(user, action, page) for action in actions}
+    for row in rows:
+        row.allowed = {action: row.pk in allowed[action] for action in actions}
+
+
+def chance_actions(*, user, chance: SalesChance) -> dict[str, bool]:
+    """What `user` may do with one chance in its current state (the buttons of its page)."""
+    unassigned, developing = chance.status == S.UNASSIGNED, chance.status == S.DEVELOPING
+    return {
+        "change": unassigned and sales_chance_policy.can(user, "change", chance),
+        "delete": unassigned and sales_chance_policy.can(user, "delete", chance),
+        "assign": unassigned and sales_chance_policy.can(user, "assign", chance),
+        "plan": developing and sales_plan_policy.can(user, "change", SalesPlan(chance=chance)),
+        "develop": developing and sales_chance_policy.can(user, "develop", chance),
+    }
+
+
+def plan_row_permissions(*, user, rows: list[SalesChance]) -> None:
+    """`row.allowed` for the plan list: make plan, and execute/win/terminate (developing only)."""
+    row_permissions(policy=sales_chance_policy, user=user, actions=["develop"], rows=rows)
+    for row in rows:
+        developing = row.status == S.DEVELOPING
+        # Decided on the row itself: with the default roles (the sales manager plans every
+        # chance, an account manager sees only his own) this makes no query per row.
+        row.allowed["plan"] = developing and sales_plan_policy.can(
+            user, "change", SalesPlan(chance=row)
+        )
+        row.allowed["develop"] = developing and row.allowed["develop"]
+
+
+def chance_unassigned_count(user) -> int:
+    """Menu badge of the chance list: chances waiting for the user to assign them."""
+    if not sales_chance_policy.can(user, "assign"):
+        return 0
+    return SalesChance.objects.filter(status=S.UNASSIGNED).count()
+
+
+def plan_developing_count(user) -> int:
+    """Menu badge of the plan list: chances the user is developing."""
+    return SalesChance.objects.filter(status=S.DEVELOPING, assignee=user).count()

@@ -1,0 +1,1 @@
+"""Views of the marketing app: thin, one service call per write."""
