@@ -7,6 +7,8 @@ their AppConfig.ready().
 from collections.abc import Callable
 from typing import NamedTuple
 
+from django.template.loader import render_to_string
+
 
 class CustomerSection(NamedTuple):
     template: str
@@ -21,7 +23,9 @@ def register_customer_section(template: str, context: Callable) -> None:
         SECTIONS.append(CustomerSection(template, context))
 
 
-def customer_sections(*, user, customer) -> list[dict]:
-    """Each registered section as {"template": ..., **its context}."""
-    return [{"template": s.template, **s.context(user=user, customer=customer)}
-            for s in SECTIONS]
+def customer_sections(*, request, customer) -> list[str]:
+    """Each registered section rendered with its own context (escaped by its template)."""
+    return [
+        render_to_string(s.template, s.context(user=request.user, customer=customer), request)
+        for s in SECTIONS
+    ]

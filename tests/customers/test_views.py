@@ -334,3 +334,15 @@ def test_a_double_submitted_create_form_creates_one_linkman(am_client):
 
     assert (first.status_code, second.status_code) == (302, 302)
     assert Linkman.objects.filter(customer=customer).count() == 1
+
+
+def test_customer_page_lists_the_customers_services(am_client):
+    from tests.service.factories import ServiceTicketFactory
+
+    customer = CustomerFactory(manager=am_client.user)
+    ticket = ServiceTicketFactory(customer=customer, title="打印机无法联网")
+
+    html = am_client.get(customer.get_absolute_url()).content.decode()
+
+    assert f'data-testid="customer-service-{ticket.pk}"' in html
+    assert "打印机无法联网" in html

@@ -84,7 +84,7 @@ class CustomerDetailView(CustomerMixin, TemplateView):
             lifetime_total=selectors.order_lifetime_total(customer=customer),
             open_churn=customer.churns.filter(status__in=Churn.OPEN_STATUSES).first(),
             history=AuditEvent.objects.for_object(customer).select_related("actor")[:20],
-            sections=customer_sections(user=user, customer=customer),
+            sections=customer_sections(request=self.request, customer=customer),
             allowed=customer_policy.allowed(user, ["change", "delete"], customer),
             **kwargs,
         )

@@ -1,0 +1,207 @@
+"""Reads of the service app; every list starts from the user's scope (apps.rbac.policies)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, NullIf
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from apps.basedata.models import DictItem
+from apps.customers.selectors import customer_list
+from apps.rbac.models import AuditEvent, User
+from apps.rbac.policies import service_ticket_policy
+from apps.rbac.roles import ACCOUNT_MANAGER
+from apps.service.models import ServiceRound, ServiceTicket
+
+S = ServiceTicket.Status
+CUSTOMER_SEARCH_LIMIT = 20
+
+
+def overdue_days() -> int:
+    """Days a service may wait at one stage before its row is highlighted (a setting)."""
+    return getattr(settings, "CRM_SERVICE_OVERDUE_DAYS", 3)
+
+
+def _type_label() -> Subquery:
+    """The service type's dictionary label in the active language, computed in the same query."""
+    items = DictItem.objects.filter(type=DictItem.SERVICE_TYPE, value=OuterRef("type"))
+    label = F("item")
+    if (get_language() or "").startswith("en"):
+        label = Coalesce(NullIf(F("item_en"), Value("")), F("item"))
+    return Subquery(items.annotate(label=label).values("label")[:1])
+
+
+def _waiting_since() -> Case:
+    """When the ticket reached its current stage; a ticket sent back waits since the feedback."""
+    last_feedback = (
+        ServiceRound.objects.filter(ticket=OuterRef("pk"), feedback_at__isnull=False)
+        .order_by("-feedback_at")
+        .values("feedback_at")[:1]
+    )
+    return Case(
+        When(status=S.CREATED, then=F("created_at")),
+        # PostgreSQL's GREATEST skips NULLs: a ticket never sent back waits since assignment.
+        When(status=S.ASSIGNED, then=Greatest(F("assigned_at"), Subquery(last_feedback))),
+        When(status=S.HANDLED, then=F("handled_at")),
+        default=None,
+        output_field=DateTimeField(),
+    )
+
+
+def ticket_list(*, user, action: str = "view") -> QuerySet[ServiceTicket]:
+    """
+    Tickets on which `user` may perform `action`, with customer, people, the type label, the
+    time the ticket has waited at its stage and whether that is overdue: all in one query.
+    """
+    cutoff = timezone.now() - timedelta(days=overdue_days())
+    qs = (
+        ServiceTicket.objects.select_related("customer", "created_by", "assignee", "handled_by")
+        .annotate(type_label=Coalesce(_type_label(), F("type")), waiting_since=_waiting_since())
+        .annotate(
+            overdue=Case(
+                When(waiting_since__lt=cutoff, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+    )
+    return service_ticket_policy.scope(user, action, qs)
+
+
+def ticket_assign_list(*, user) -> QuerySet[ServiceTicket]:
+    """New tickets waiting for a sales manager to dispatch them (SPEC §3.4 服务分配)."""
+    return ticket_list(user=user, action="assign").filter(status=S.CREATED)
+
+
+def ticket_handle_list(*, user) -> QuerySet[ServiceTicket]:
+    """Assigned tickets the user must handle: for an account manager, his own (服务处理)."""
+    return ticket_list(user=user, action="handle").filter(status=S.ASSIGNED)
+
+
+def ticket_feedback_list(*, user) -> QuerySet[ServiceTicket]:
+    """Handled tickets waiting for the customer's feedback, recorded by their creator (服务反馈)."""
+    return ticket_list(user=user, action="feedback").filter(status=S.HANDLED)
+
+
+def ticket_archive_list(*, user) -> QuerySet[ServiceTicket]:
+    """Every ticket the user may see, in any state; the page filters to archived by default."""
+    return ticket_list(user=user, action="view")
+
+
+def service_ticket_list_for_customer(*, user, customer) -> QuerySet[ServiceTicket]:
+    """The tickets of one customer that `user` may see, newest first (for the customer page)."""
+    return ticket_list(user=user, action="view").filter(customer=customer)
+
+
+def _waiting_count(user, *, action: str, status: str) -> int:
+    if not service_ticket_policy.can(user, action):
+        return 0
+    waiting = ServiceTicket.objects.filter(status=status)
+    return service_ticket_policy.scope(user, action, waiting).count()
+
+
+def ticket_assign_waiting_count(user) -> int:
+    """Menu badge of 服务分配: new tickets to dispatch (one COUNT query)."""
+    return _waiting_count(user, action="assign", status=S.CREATED)
+
+
+def ticket_handle_waiting_count(user) -> int:
+    """Menu badge of 服务处理: tickets assigned to the user and not yet handled."""
+    return _waiting_count(user, action="handle", status=S.ASSIGNED)
+
+
+def ticket_feedback_waiting_count(user) -> int:
+    """Menu badge of 服务反馈: handled tickets waiting for the user to record feedback."""
+    return _waiting_count(user, action="feedback", status=S.HANDLED)
+
+
+def ticket_rounds(*, ticket: ServiceTicket) -> list[ServiceRound]:
+    """
+    Every handling round of `ticket`, oldest first. A ticket written before rounds existed
+    (imported or demo data) shows its handling columns as one unsaved round.
+    """
+    rounds = list(ticket.rounds.select_related("handled_by", "feedback_by").order_by("number"))
+    if rounds or not ticket.handled_at:
+        return rounds
+    return [
+        ServiceRound(
+            ticket=ticket,
+            number=1,
+            handling=ticket.handling,
+            handled_by=ticket.handled_by,
+            handled_at=ticket.handled_at,
+            result=ticket.result,
+            satisfaction=ticket.satisfaction,
+        )
+    ]
+
+
+EVENT_LABELS = {
+    "service.ticket.create": _("New service"),
+    "service.ticket.assign": _("Assign"),
+    "service.ticket.handle": _("Handle"),
+    "service.ticket.feedback": _("Record feedback"),
+}
+
+
+def ticket_events(*, ticket: ServiceTicket) -> list[AuditEvent]:
+    """
+    The ticket's audit trail (creation and every transition), oldest first, each event with
+    `label`, `from_label` and `to_label` in the active language.
+    """
+    content_type = ContentType.objects.get_for_model(ServiceTicket)
+    events = list(
+        AuditEvent.objects.filter(content_type=content_type, object_id=str(ticket.pk))
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+    statuses = dict(S.choices)
+    for event in events:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+        event.from_label = statuses.get(event.from_status, event.from_status)
+        event.to_label = statuses.get(event.to_status, event.to_status)
+    return events
+
+
+def service_type_choices() -> list[tuple[str, str]]:
+    """(value, label) of the dictionary's service types (咨询/建议/投诉, editable by the admin)."""
+    return DictItem.objects.choices(DictItem.SERVICE_TYPE)
+
+
+def account_manager_list() -> QuerySet[User]:
+    """Users a service may be assigned to: active, with the active account-manager role."""
+    return User.objects.filter(
+        is_active=True, role__code=ACCOUNT_MANAGER, role__is_active=True
+    ).order_by("full_name", "username")
+
+
+def customer_picker_options(*, user, query: str = "", selected=None) -> tuple[list, bool]:
+    """
+    The create form's customer picker: at most 20 customers within the user's scope whose
+    name or number contains `query` (never a list of every customer), the chosen one kept
+    first; and whether more customers match than are shown.
+    """
+    customers = customer_list(user=user)
+    if query := query.strip():
+        customers = customers.filter(Q(name__icontains=query) | Q(number__icontains=query))
+    found = list(customers.order_by("name", "pk")[: CUSTOMER_SEARCH_LIMIT + 1])
+    more, found = len(found) > CUSTOMER_SEARCH_LIMIT, found[:CUSTOMER_SEARCH_LIMIT]
+    chosen = str(selected or "")
+    if chosen.isdigit() and all(customer.pk != int(chosen) for customer in found):
+        found[:0] = customer_list(user=user).filter(pk=int(chosen))
+    return found, more

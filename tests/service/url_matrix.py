@@ -1,0 +1,28 @@
+"""Who may open each service page (merged into tests/rbac/test_url_matrix.py)."""
+
+from tests.rbac.url_matrix import AM, SM, only
+
+EXPECTED = {
+    "service:ticket-create": only(AM),
+    "service:customer-search": only(AM),
+    "service:ticket-assign-list": only(SM),
+    "service:ticket-handle-list": only(AM),
+    "service:ticket-feedback-list": only(AM),
+    "service:ticket-archive-list": only(SM, AM),
+    "service:ticket-detail": only(SM, AM),
+    "service:ticket-assign": only(SM),
+    "service:ticket-delete": only(SM, ok=405),  # POST only
+    # The sample ticket is neither assigned to nor created by the signed-in account manager.
+    "service:ticket-handle": only(AM, ok=404),
+    "service:ticket-feedback": only(AM, ok=404),
+}
+
+SAMPLES = {
+    ("service:ticket-", "pk"): lambda: _ticket_pk(),
+}
+
+
+def _ticket_pk():
+    from tests.service.factories import ServiceTicketFactory
+
+    return ServiceTicketFactory().pk
