@@ -114,6 +114,7 @@ AXES_VERBOSE = False
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    "crm.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -279,5 +280,7 @@ CRM_EXPORT_MAX_ROWS = env.int("CRM_EXPORT_MAX_ROWS", default=10_000)
 CRM_PRODUCT_NAME = _("Customer Relationship Management")
 # A normal customer without an order for this many months gets a churn warning (SPEC §8.1).
 CRM_CHURN_MONTHS = env.int("CRM_CHURN_MONTHS", default=6)
+# Server-Timing header with server time and SQL query count on every response (benchmarks).
+CRM_SERVER_TIMING = env.bool("CRM_SERVER_TIMING", default=False)
 # Services waiting longer than this many days are highlighted in the service lists.
 CRM_SERVICE_OVERDUE_DAYS = env.int("CRM_SERVICE_OVERDUE_DAYS", default=3)

@@ -102,3 +102,12 @@ def test_embedded_sqlite_fallback_migrates_seeds_and_serves_the_login_page(tmp_p
     )
 
     assert served.stdout.strip().endswith("200"), served.stdout + served.stderr
+
+
+def test_server_timing_reports_time_and_queries(client, settings):
+    settings.CRM_SERVER_TIMING = True
+
+    header = client.get("/accounts/login/")["Server-Timing"]
+
+    assert header.startswith("app;dur=")
+    assert "queries" in header
