@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "apps.marketing",
     "apps.service",
     "apps.reports",
+    "apps.jobs",
     "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS

@@ -27,5 +27,6 @@ urlpatterns = [
     path("marketing/", include("apps.marketing.urls")),
     path("service/", include("apps.service.urls")),
     path("reports/", include("apps.reports.urls")),
+    path("jobs/", include("apps.jobs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -144,3 +144,4 @@ service_ticket_policy = Policy(
 
 # reports: company-wide, no row rule
 report_policy = Policy("reports.Report")
+dashboard_policy = Policy("reports.Dashboard")  # reports.view_dashboard

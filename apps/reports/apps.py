@@ -6,3 +6,29 @@ class ReportsConfig(AppConfig):
     name = "apps.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    """The background jobs of the reports: computing a heavy report, exporting a big table."""
+    from apps.jobs.registry import JobKind, register
+    from apps.reports import exporting, services
+
+    register(
+        JobKind(
+            services.COMPUTE_JOB,
+            _("Report computation"),
+            services.compute_job,
+            result_url=services.compute_job_result_url,
+        )
+    )
+    register(
+        JobKind(
+            exporting.EXPORT_JOB,
+            _("Report export"),
+            exporting.export_job,
+            result_url=exporting.export_job_result_url,
+        )
+    )

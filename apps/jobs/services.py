@@ -1,0 +1,194 @@
+"""
+Writes on background jobs: create (queued, published after commit), run (claimed once), and
+the sweeper that re-publishes what the broker lost. RELIABILITY §2.3–2.4.
+"""
+
+import logging
+import os
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from apps.jobs import registry
+from apps.jobs.models import Job
+from crm.exceptions import DomainError
+
+logger = logging.getLogger(__name__)
+
+S = Job.Status
+# Publishing fails with these when Redis is down or unreachable (kombu wraps most of them).
+PUBLISH_ERRORS = (BrokerUnavailable, OSError)
+SWEEP_BATCH = 500
+
+
+def _setting(name: str, default: int) -> int:
+    return getattr(settings, name, default)
+
+
+@transaction.atomic
+def job_create(*, kind: str, params: dict, actor) -> Job:
+    """
+    Record a queued job and hand it to the worker once the transaction commits. If the broker
+    is down the row simply stays queued and the sweeper publishes it later: nothing is lost.
+    """
+    registry.get(kind)  # an unknown kind is a programming error: fail now, not in the worker
+    job = Job(kind=kind, params=params, created_by=actor)
+    job.full_clean()
+    job.save()
+    transaction.on_commit(partial(job_publish, job.pk))
+    return job
+
+
+def job_publish(job_id) -> bool:
+    """Send the wake-up message for a queued job; False (and the row untouched) if refused."""
+    from apps.jobs.tasks import run_job_task
+
+    try:
+        run_job_task.apply_async(args=[str(job_id)])
+    except PUBLISH_ERRORS as error:
+        logger.warning("job %s stays queued, the broker refused it: %s", job_id, error)
+        return False
+    Job.objects.filter(pk=job_id, status=S.QUEUED).update(published_at=timezone.now())
+    return True
+
+
+class JobContext:
+    """What a job's code may use while it runs: its parameters, progress, an output file."""
+
+    def __init__(self, job: Job):
+        self.job = job
+        self.params = job.params
+        self.result_file = ""
+
+    def _mine(self):
+        # Only this attempt may write: a worker that was given up for dead writes nothing.
+        return Job.objects.filter(pk=self.job.pk, status=S.RUNNING, attempts=self.job.attempts)
+
+    def progress(self, done: int, total: int | None = None) -> None:
+        """Record progress and a heartbeat (visible at once: no transaction is open here)."""
+        values = {"progress_done": done, "heartbeat_at": timezone.now()}
+        if total is not None:
+            values["progress_total"] = total
+        self._mine().update(**values)
+
+    @contextmanager
+    def output(self, filename: str):
+        """A binary file for the job's result, renamed into place only when complete."""
+        name = f"jobs/{self.job.pk}/{get_valid_filename(Path(filename).name)}"
+        path = Path(default_storage.path(name))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial_path = path.with_name(path.name + ".part")
+        try:
+            with open(partial_path, "wb") as stream:
+                yield stream
+            os.replace(partial_path, path)
+        finally:
+            partial_path.unlink(missing_ok=True)
+        self.result_file = name
+
+
+def job_run(*, job_id) -> Job | None:
+    """
+    Run a queued job once. A conditional UPDATE claims it, so a duplicate message or a second
+    worker finds nothing to do (None). The result or a readable error is written on the row.
+    """
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=S.QUEUED).update(
+        status=S.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        finished_at=None,
+        error="",
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    job = Job.objects.get(pk=job_id)
+    context = JobContext(job)
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        try:
+            result = registry.get(job.kind).run(context)
+        except (DomainError, ValidationError) as error:
+            return _finish(job, status=S.FAILED, error=_message(error))
+        except registry.UnknownJobKind:
+            return _finish(
+                job, status=S.FAILED, error=_("This installation cannot run jobs of this kind.")
+            )
+        except Exception:
+            logger.exception("job %s (%s) failed", job.pk, job.kind)
+            return _finish(
+                job,
+                status=S.FAILED,
+                error=_(
+                    "The job stopped because of an unexpected error. The administrator can find "
+                    "the details in the worker's log."
+                ),
+            )
+    return _finish(job, status=S.DONE, result=result, result_file=context.result_file)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _finish(job: Job, *, status: str, result=None, result_file: str = "", error: str = ""):
+    now = timezone.now()
+    values = {
+        "status": status,
+        "result": result,
+        "result_file": result_file,
+        "error": error,
+        "finished_at": now,
+        "heartbeat_at": now,
+    }
+    if status == S.DONE:  # a finished job is complete, whatever it last reported
+        values["progress_total"] = values["progress_done"] = Coalesce("progress_total", Value(1))
+    Job.objects.filter(pk=job.pk, status=S.RUNNING, attempts=job.attempts).update(**values)
+    job.refresh_from_db()
+    return job
+
+
+def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None) -> dict:
+    """
+    The safety net under the broker (beat runs it every minute, the worker at start): running
+    jobs whose worker fell silent go back to the queue, or fail once out of attempts; queued
+    jobs not picked up for a minute are published again. Re-running it is harmless.
+    """
+    now = timezone.now()
+    queued_for = _setting("CRM_JOB_REQUEUE_SECONDS", 60) if queued_for is None else queued_for
+    stale_for = _setting("CRM_JOB_STALE_SECONDS", 600) if stale_for is None else stale_for
+    attempts = _setting("CRM_JOB_MAX_ATTEMPTS", 3)
+    stale = Job.objects.filter(
+        status=S.RUNNING, heartbeat_at__lt=now - timedelta(seconds=stale_for)
+    )
+    given_up = stale.filter(attempts__gte=attempts).update(
+        status=S.FAILED,
+        finished_at=now,
+        error=_("The worker running this job stopped answering %(n)s times; the job was given up.")
+        % {"n": attempts},
+    )
+    revived = stale.filter(attempts__lt=attempts).update(status=S.QUEUED, published_at=None)
+    cutoff = now - timedelta(seconds=queued_for)
+    due = Job.objects.filter(status=S.QUEUED).filter(
+        Q(published_at__lte=cutoff) | Q(published_at__isnull=True, created_at__lte=cutoff)
+    )
+    published = 0
+    for job_id in due.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH]:
+        if not job_publish(job_id):
+            break  # the broker is down: the next sweep tries again
+        published += 1
+    return {"given_up": given_up, "revived": revived, "published": published}

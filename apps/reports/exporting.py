@@ -1,0 +1,112 @@
+"""
+CSV and XLSX downloads of a report's table. Small tables are answered in the request through
+crm.exports; bigger ones are written by a background job (streamed to a file, formulas
+neutralised cell by cell as crm.exports does) and downloaded from the job page.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.utils.encoding import force_str
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from apps.jobs.services import job_create
+from apps.reports import selectors
+from apps.reports.registry import REPORTS
+from apps.reports.services import report_url, snapshot_compute
+from crm.exceptions import DomainError
+from crm.exports import export_response, safe_cell
+
+EXPORT_JOB = "reports.export"
+XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, less the header row
+PROGRESS_EVERY = 5000
+
+
+def table(snapshot):
+    """(headers, rows) of a snapshot's table, rows streamed in rank order."""
+    columns = REPORTS[snapshot.report].columns
+    headers = [force_str(column.title(snapshot.payload)) for column in columns]
+    rows = (
+        [column.value(row) for column in columns]
+        for row in selectors.snapshot_all_rows(snapshot=snapshot)
+    )
+    return headers, rows
+
+
+def filename(snapshot, fmt: str) -> str:
+    return f"{snapshot.report}-{snapshot.computed_at:%Y%m%d-%H%M}.{fmt}"
+
+
+def export_now(snapshot, fmt: str):
+    """The download, answered in the request (at most CRM_EXPORT_MAX_ROWS rows)."""
+    headers, rows = table(snapshot)
+    return export_response(
+        headers=headers, rows=rows, fmt=fmt, filename=filename(snapshot, fmt).rsplit(".", 1)[0]
+    )
+
+
+def fits_in_request(snapshot) -> bool:
+    return snapshot.row_count <= settings.CRM_EXPORT_MAX_ROWS
+
+
+def export_start(*, report: str, params: dict, language: str, fmt: str, user):
+    """A background export of a big table; the job page offers the file when it is done."""
+    return job_create(
+        kind=EXPORT_JOB,
+        actor=user,
+        params={
+            "report": report,
+            "params": params,
+            "language": language,
+            "format": fmt,
+        },
+    )
+
+
+def export_job(context) -> dict:
+    """The job kind reports.export: the current snapshot (computed if needed) as a file."""
+    p = context.params
+    snapshot = snapshot_compute(report=p["report"], params=p["params"], language=p["language"])
+    total = snapshot.row_count
+    if p["format"] == "xlsx" and total > XLSX_MAX_ROWS:
+        raise DomainError(
+            _("%(rows)s rows do not fit in one Excel sheet: choose CSV or narrow the filter.")
+            % {"rows": total}
+        )
+    context.progress(0, total)
+    headers, rows = table(snapshot)
+    with context.output(filename(snapshot, p["format"])) as stream:
+        writer = _write_xlsx if p["format"] == "xlsx" else _write_csv
+        writer(stream, headers, _counted(rows, context, total))
+    return {"snapshot": snapshot.pk, "rows": total}
+
+
+def export_job_result_url(job) -> str:
+    return report_url(job.params["report"], job.params["params"])
+
+
+def _counted(rows, context, total):
+    for number, row in enumerate(rows, start=1):
+        if number % PROGRESS_EVERY == 0:
+            context.progress(number, total)
+        yield [safe_cell(value) for value in row]
+
+
+def _write_csv(stream, headers, rows) -> None:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # BOM: Excel reads UTF-8
+    writer = csv.writer(text)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    text.flush()
+    text.detach()
+
+
+def _write_xlsx(stream, headers, rows) -> None:
+    workbook = Workbook(write_only=True)  # streams rows: memory stays flat
+    sheet = workbook.create_sheet()
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(stream)
