@@ -70,6 +70,7 @@ LOCAL_APPS = [
     "apps.marketing",
     "apps.service",
     "apps.reports",
+    "apps.notifications",
     "apps.jobs",
     "apps.demo",
 ]
@@ -151,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "apps.rbac.context_processors.menu",
+                "apps.notifications.context_processors.unread_count",
             ],
         },
     },

@@ -28,5 +28,6 @@ urlpatterns = [
     path("service/", include("apps.service.urls")),
     path("reports/", include("apps.reports.urls")),
     path("jobs/", include("apps.jobs.urls")),
+    path("notifications/", include("apps.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

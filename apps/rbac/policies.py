@@ -127,7 +127,8 @@ storage_policy = Policy("basedata.Storage")
 customer_policy = Policy("customers.Customer", owner_field="manager")
 linkman_policy = Policy("customers.Linkman", owner_field="customer__manager")
 activity_policy = Policy("customers.Activity", owner_field="customer__manager")
-churn_policy = Policy("customers.Churn", owner_field="manager")
+churn_policy = Policy("customers.Churn", owner_field="customer__manager")
+churn_scan_policy = Policy("customers.ChurnScanRun")
 
 # marketing: the creator edits and deletes his chance, the assignee develops it (SPEC §3.1)
 sales_chance_policy = Policy(

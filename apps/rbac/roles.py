@@ -128,6 +128,36 @@ RIGHTS: list[RightDef] = [
         "Postpone or confirm churn",
         "customers.change_churn",
     ),
+    _page(
+        "L0203",
+        "L02",
+        "流失扫描",
+        "Churn scan",
+        "customers:churn-scan",
+        "customers.run_churnscanrun",
+    ),
+    # The nightly time is edited in Django admin (django-celery-beat's periodic tasks).
+    _action(
+        "L020301",
+        "L0203",
+        "修改夜间扫描计划",
+        "Change the nightly scan",
+        "django_celery_beat.change_periodictask",
+    ),
+    _action(
+        "L020302",
+        "L0203",
+        "新建计划时间",
+        "Add schedule times",
+        "django_celery_beat.add_crontabschedule",
+    ),
+    _action(
+        "L020303",
+        "L0203",
+        "修改计划时间",
+        "Change schedule times",
+        "django_celery_beat.change_crontabschedule",
+    ),
     _folder("L03", "服务管理", "Service", "headset"),
     _page(
         "L0301",
@@ -269,7 +299,7 @@ ROLES: list[RoleDef] = [
         "系统管理员",
         "System administrator",
         "管理系统用户、角色与权限，维护数据字典，保证系统正常运行",
-        ["L05", *_tree("L0501"), *_tree("L06")],
+        ["L02", *_tree("L0203"), "L05", *_tree("L0501"), *_tree("L06")],
     ),
     RoleDef(
         SALES_MANAGER,

@@ -27,6 +27,11 @@ EXPECTED = {
     "customers:activity-delete": {**_write(), AM: 405},
     "customers:order-list": _detail(),
     "customers:order-detail": _detail(),
+    "customers:churn-list": only(SM, AM),
+    "customers:churn-detail": _detail(),
+    "customers:churn-postpone": _write(),
+    "customers:churn-confirm": _write(),
+    "customers:churn-scan": only(ADMIN),
 }
 
 
@@ -37,6 +42,12 @@ def _sample(factory_path):
         return getattr(factories, factory_path)().pk
 
     return make
+
+
+def _churn():
+    from tests.customers.churn_factories import ChurnFactory
+
+    return ChurnFactory().pk
 
 
 def _customer():
@@ -52,5 +63,6 @@ SAMPLES = {
     ("customers:activity-update", "pk"): _sample("ActivityFactory"),
     ("customers:activity-delete", "pk"): _sample("ActivityFactory"),
     ("customers:order-detail", "pk"): _sample("OrderFactory"),
+    ("customers:churn-", "pk"): _churn,
     ("customers:", "pk"): _customer,
 }

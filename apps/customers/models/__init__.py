@@ -1,6 +1,6 @@
 """The customers app's models: customer records with their history, and churn."""
 
-from apps.customers.models.churn import Churn, ChurnMeasure
+from apps.customers.models.churn import Churn, ChurnMeasure, ChurnScanRun
 from apps.customers.models.customers import (
     Activity,
     Customer,
@@ -14,6 +14,7 @@ __all__ = [
     "Activity",
     "Churn",
     "ChurnMeasure",
+    "ChurnScanRun",
     "Customer",
     "CustomerNumberSequence",
     "Linkman",

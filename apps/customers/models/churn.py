@@ -6,16 +6,80 @@ Churn (SPEC §2.6, §3.3, §8.1)::
        ├────────confirm─────────┴──confirm──> confirmed(3)
        └──(customer orders again)──────────> recovered(4)   (from 1 or 2, by the nightly job)
 
-At most one open (1 or 2) churn record per customer: a partial unique constraint.
+At most one open (1 or 2) churn record per customer: a partial unique constraint. Each run of
+the nightly scan (apps.customers.services.churn_scanner) is recorded as a ChurnScanRun.
 """
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.customers.models.customers import Customer
 from crm.models import TimeStampedModel
+
+
+class ChurnScanRun(TimeStampedModel):
+    """One run of the churn scan: queued by the admin or started by the nightly schedule."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status, default=Status.QUEUED, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty for the nightly run."),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    months = models.PositiveSmallIntegerField(_("months without an order"), null=True, blank=True)
+    cutoff = models.DateField(_("no order since"), null=True, blank=True)
+    warned = models.PositiveIntegerField(_("new warnings"), default=0)
+    recovered = models.PositiveIntegerField(_("recovered"), default=0)
+    notified = models.PositiveIntegerField(_("managers notified"), default=0)
+    mail_failed = models.PositiveIntegerField(_("e-mails not sent"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        db_table = "cst_lost_scan_run"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("churn scan run")
+        verbose_name_plural = _("churn scan runs")
+        permissions = [("run_churnscanrun", _("Can run the churn scan and see its runs"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="cst_lost_scan_run_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ChurnQuerySet(models.QuerySet):
+    def open(self):
+        """Warnings and postponed records: the ones an account manager still has to decide."""
+        return self.filter(status__in=Churn.OPEN_STATUSES)
 
 
 class Churn(TimeStampedModel):
@@ -61,6 +125,20 @@ class Churn(TimeStampedModel):
     status = models.PositiveSmallIntegerField(
         _("status"), choices=Status, default=Status.WARNING, db_index=True, db_column="lst_status"
     )
+    # Bookkeeping, not business data: no database constraint, because at a million customers
+    # the first scan inserts ~300,000 warnings and each foreign key costs a row check at commit.
+    scan_run = models.ForeignKey(
+        ChurnScanRun,
+        verbose_name=_("found by scan"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="warnings",
+        db_constraint=False,
+    )
+
+    objects = ChurnQuerySet.as_manager()
 
     class Meta:
         db_table = "cst_lost"
@@ -81,6 +159,13 @@ class Churn(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.customer.name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:churn-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
 
 
 class ChurnMeasure(TimeStampedModel):

@@ -1,5 +1,14 @@
 """Reads of the customers app; every one starts from the user's scope."""
 
+from apps.customers.selectors.churn import (
+    churn_get,
+    churn_history,
+    churn_list,
+    churn_measures,
+    churn_scan_run_list,
+    churn_scan_schedule,
+    churn_warning_count,
+)
 from apps.customers.selectors.customers import (
     activity_list,
     customer_get,
@@ -22,4 +31,13 @@ __all__ = [
     "order_lifetime_total",
     "order_lines",
     "order_list",
+]
+__all__ += [
+    "churn_get",
+    "churn_history",
+    "churn_list",
+    "churn_measures",
+    "churn_scan_run_list",
+    "churn_scan_schedule",
+    "churn_warning_count",
 ]

@@ -1,5 +1,12 @@
 """Writes of the customers app. Other apps create or change customers only through these."""
 
+from apps.customers.services.churn import (
+    ScanNotQueued,
+    churn_confirm,
+    churn_postpone,
+    churn_scan_request,
+)
+from apps.customers.services.churn_scanner import churn_scan
 from apps.customers.services.customers import (
     customer_child_delete,
     customer_child_save,
@@ -16,4 +23,11 @@ __all__ = [
     "customer_delete",
     "customer_number_next",
     "customer_update",
+]
+__all__ += [
+    "ScanNotQueued",
+    "churn_confirm",
+    "churn_postpone",
+    "churn_scan",
+    "churn_scan_request",
 ]

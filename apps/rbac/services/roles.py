@@ -100,7 +100,8 @@ def rbac_sync_defaults() -> dict:
                 "description": d.description,
             },
         )
-        grant = set(d.rights) if created else set(d.rights) & new_rights
+        # A new page comes with its folders, even if the role did not have them yet.
+        grant = set(d.rights) if created else with_ancestors(set(d.rights) & new_rights)
         RoleRight.objects.bulk_create(
             [RoleRight(role=role, right_id=c) for c in sorted(grant)],
             ignore_conflicts=True,

@@ -15,6 +15,8 @@ The snapshot tables are UNLOGGED: they are a cache, rebuilt on demand after a cr
 
 from django.db import migrations
 
+from crm.migration_operations import PostgresOnlySQL
+
 FUNCTION = """
 CREATE OR REPLACE FUNCTION rpt_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -81,10 +83,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL(FUNCTION, "DROP FUNCTION IF EXISTS rpt_note_change() CASCADE;"),
-        *[migrations.RunSQL(_create(*source), _drop(source[0])) for source in SOURCES],
+        PostgresOnlySQL(FUNCTION, "DROP FUNCTION IF EXISTS rpt_note_change() CASCADE;"),
+        *[PostgresOnlySQL(_create(*source), _drop(source[0])) for source in SOURCES],
         # Unlogged: a cache. rpt_row first, a logged table may not reference an unlogged one.
-        migrations.RunSQL(
+        PostgresOnlySQL(
             "ALTER TABLE rpt_row SET UNLOGGED; ALTER TABLE rpt_snapshot SET UNLOGGED;",
             "ALTER TABLE rpt_snapshot SET LOGGED; ALTER TABLE rpt_row SET LOGGED;",
         ),

@@ -1,0 +1,54 @@
+"""Reads of churn management; each starts from the user's scope (apps.rbac.policies)."""
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from apps.customers.models import Churn, ChurnMeasure, ChurnScanRun
+from apps.rbac.models import AuditEvent
+from apps.rbac.policies import churn_policy, churn_scan_policy
+
+
+def churn_list(*, user, action: str = "view") -> QuerySet[Churn]:
+    """Churn records `user` may see (his customers', or all for the sales manager)."""
+    qs = Churn.objects.select_related("customer", "customer__manager", "manager")
+    return churn_policy.scope(user, action, qs)
+
+
+def churn_get(*, user, pk: int, action: str = "view") -> Churn:
+    """One churn record in the user's scope for `action`; anything else is a 404."""
+    return get_object_or_404(churn_list(user=user, action=action), pk=pk)
+
+
+def churn_measures(*, churn: Churn) -> QuerySet[ChurnMeasure]:
+    """The postpone measures of a record, oldest first, with their authors."""
+    return churn.measures.select_related("author").order_by("created_at", "pk")
+
+
+def churn_history(*, churn: Churn) -> QuerySet[AuditEvent]:
+    """The audit trail of one churn record, newest first."""
+    return (
+        AuditEvent.objects.for_object(churn).select_related("actor").order_by("-created_at", "-pk")
+    )
+
+
+def churn_warning_count(*, user) -> int:
+    """Warnings waiting for the user's decision (the menu badge): one COUNT."""
+    return churn_list(user=user).filter(status=Churn.Status.WARNING).count()
+
+
+def churn_scan_run_list(*, user) -> QuerySet[ChurnScanRun]:
+    """The scan runs, newest first, for the users who may run the scan."""
+    qs = ChurnScanRun.objects.select_related("requested_by").order_by("-created_at", "-pk")
+    return churn_scan_policy.scope(user, "run", qs)
+
+
+def churn_scan_schedule():
+    """The nightly scan's django-celery-beat entry (with its crontab), or None."""
+    from django_celery_beat.models import PeriodicTask
+
+    return (
+        PeriodicTask.objects.filter(task="apps.customers.tasks.churn_scan_task")
+        .select_related("crontab")
+        .order_by("pk")
+        .first()
+    )

@@ -1,0 +1,147 @@
+"""Churn management pages (SPEC §3.3) and the admin's scan page. Thin: selectors read,
+services write."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView, ListView, TemplateView
+
+from apps.customers import selectors, services
+from apps.customers.churn_filters import ChurnFilter
+from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
+from apps.rbac.mixins import PolicyMixin
+from apps.rbac.policies import churn_policy, churn_scan_policy
+from crm.exceptions import DomainError
+from crm.lists import ListPageView
+from crm.views import DomainErrorMixin
+
+
+def _manager(churn) -> str:
+    return str(churn.customer.manager or "")
+
+
+class ChurnListView(ListPageView):
+    policy, action = churn_policy, "view"
+    filterset_class = ChurnFilter
+    template_name = "customers/churn_list.html"
+    sort_fields = {
+        "id": "pk",
+        "customer": "customer__name",
+        "manager": "customer__manager__full_name",
+        "last_order_date": "last_order_date",
+        "lost_date": "lost_date",
+        "status": "status",
+        "created_at": "created_at",
+    }
+    default_sort = "-created_at"
+    export_filename = "churn"
+    export_columns = [
+        (_("No."), lambda c: c.pk),
+        (_("Customer"), lambda c: c.customer.name),
+        (_("Account manager"), _manager),
+        (_("Last order date"), lambda c: c.last_order_date),
+        (_("Confirmed lost on"), lambda c: c.lost_date),
+        (_("Status"), lambda c: c.get_status_display()),
+        (_("Detected on"), lambda c: c.created_at),
+        (_("Reason"), lambda c: c.reason),
+    ]
+
+    def base_queryset(self):
+        return selectors.churn_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = self.base_queryset().filter(pk__in=[c.pk for c in context["object_list"]])
+        context["changeable"] = churn_policy.allowed_ids(self.request.user, "change", page)
+        return context
+
+
+class ChurnDetailView(PolicyMixin, TemplateView):
+    """One record: header, the measures with author and time, and its audit history."""
+
+    policy, action = churn_policy, "view"
+    template_name = "customers/churn_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        churn = selectors.churn_get(user=user, pk=self.kwargs["pk"])
+        return super().get_context_data(
+            churn=churn,
+            measures=selectors.churn_measures(churn=churn),
+            history=selectors.churn_history(churn=churn)[:50],
+            allowed={"change": churn.is_open and churn_policy.can(user, "change", churn)},
+            **kwargs,
+        )
+
+
+class ChurnTransitionView(PolicyMixin, DomainErrorMixin, FormView):
+    """A POST form on one record the user may change (others: 404); one service call."""
+
+    policy, action = churn_policy, "change"
+    template_name = "customers/churn_form.html"
+
+    def get_context_data(self, **kwargs):
+        churn = self.churn()
+        return super().get_context_data(
+            churn=churn, measures=selectors.churn_measures(churn=churn), **kwargs
+        )
+
+    def churn(self):
+        if not hasattr(self, "_churn"):
+            self._churn = selectors.churn_get(
+                user=self.request.user, pk=self.kwargs["pk"], action="change"
+            )
+        return self._churn
+
+    def done(self):
+        messages.success(self.request, _("Saved."))
+        return redirect("customers:churn-list")
+
+
+class ChurnPostponeView(ChurnTransitionView):
+    form_class = ChurnPostponeForm
+    extra_context = {"verb": "postpone", "title": _("Postpone churn")}
+
+    def perform(self, form):
+        services.churn_postpone(
+            actor=self.request.user, churn_id=self.churn().pk, measure=form.cleaned_data["measure"]
+        )
+        return self.done()
+
+
+class ChurnConfirmView(ChurnTransitionView):
+    form_class = ChurnConfirmForm
+    extra_context = {"verb": "confirm", "title": _("Confirm churn")}
+
+    def perform(self, form):
+        services.churn_confirm(
+            actor=self.request.user, churn_id=self.churn().pk, reason=form.cleaned_data["reason"]
+        )
+        return self.done()
+
+
+class ChurnScanView(PolicyMixin, ListView):
+    """GET: the schedule and the last runs (when, how long, what they found). POST: run now."""
+
+    policy, action = churn_scan_policy, "run"
+    template_name = "customers/churn_scan.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return selectors.churn_scan_run_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(schedule=selectors.churn_scan_schedule(), **kwargs)
+
+    def post(self, request):
+        try:
+            run = services.churn_scan_request(actor=request.user)
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Scan #%(run)s has been queued; the list below shows its result when it is done.")
+                % {"run": run.pk},
+            )
+        return redirect("customers:churn-scan")

@@ -1,0 +1,168 @@
+"""The admin's scan page: the schedule, the last runs, "run now", and Redis being down."""
+
+import importlib
+import socket
+import time
+
+import pytest
+from django.apps import apps
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from kombu.exceptions import OperationalError
+
+from apps.customers.models import ChurnScanRun
+from apps.customers.services import ScanNotQueued
+from apps.rbac.models import AuditEvent
+from tests.customers.churn_factories import months_ago, old_customer, order
+
+pytestmark = pytest.mark.django_db
+SCAN = reverse("customers:churn-scan")
+
+
+@pytest.fixture
+def nightly_schedule():
+    """The rows of migration 0005 (a transactional test's flush may have removed them)."""
+    schedule_migration().create_schedule(apps, None)
+
+
+def schedule_migration():
+    return importlib.import_module("apps.customers.migrations.0005_churn_scan_schedule")
+
+
+def messages_of(response):
+    return [str(m) for m in get_messages(response.wsgi_request)]
+
+
+def test_the_page_shows_the_nightly_schedule_and_the_last_runs(client_as, nightly_schedule):
+    ChurnScanRun.objects.create(status=ChurnScanRun.Status.SUCCEEDED, warned=42)
+
+    response = client_as("admin").get(SCAN)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "0 2 * * *" in body
+    assert "Asia/Shanghai" in body
+    assert 'data-testid="churn-scan-warned">42<' in body
+
+
+# Transactional: the service publishes on commit, which then happens inside the request.
+@pytest.mark.django_db(transaction=True)
+def test_run_now_queues_a_run_that_the_worker_completes(client_as):
+    order(old_customer(), months_ago(8))
+    client = client_as("admin")
+
+    response = client.post(SCAN)
+
+    run = ChurnScanRun.objects.get()
+    assert response.status_code == 302
+    assert (run.status, run.warned, run.requested_by) == (
+        ChurnScanRun.Status.SUCCEEDED,
+        1,
+        client.user,
+    )
+    assert AuditEvent.objects.filter(action="customers.churn_scan.request").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_now_with_redis_down_says_so_instead_of_failing(client_as, monkeypatch):
+    def broker_down(**kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("apps.customers.tasks.churn_scan_task.delay", broker_down)
+    client = client_as("admin")
+
+    response = client.post(SCAN)
+
+    run = ChurnScanRun.objects.get()
+    assert (response.status_code, response.url) == (302, SCAN)
+    assert messages_of(response) == [str(ScanNotQueued.message)]
+    assert (run.status, run.warned) == (ChurnScanRun.Status.FAILED, 0)
+    assert "not queued" in run.error
+
+
+@pytest.mark.parametrize("role", ["sales_manager", "account_manager", "executive"])
+def test_only_the_admin_may_run_the_scan(client_as, role):
+    response = client_as(role).post(SCAN)
+
+    assert response.status_code == 403
+    assert not ChurnScanRun.objects.exists()
+
+
+def test_the_migration_schedules_the_task_daily_at_2_in_the_business_time_zone():
+    from django_celery_beat.models import PeriodicTask
+
+    from apps.customers.tasks import churn_scan_task
+
+    schedule_migration().create_schedule(apps, None)
+    schedule_migration().create_schedule(apps, None)  # idempotent
+
+    task = PeriodicTask.objects.get(task="apps.customers.tasks.churn_scan_task")
+    crontab = task.crontab
+    assert (crontab.minute, crontab.hour, crontab.day_of_week) == ("0", "2", "*")
+    assert str(crontab.timezone) == "Asia/Shanghai"
+    assert (task.enabled, task.task) == (True, churn_scan_task.name)
+
+
+def test_the_admin_changes_the_nightly_time_in_django_admin(client_as, nightly_schedule):
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="apps.customers.tasks.churn_scan_task")
+    client = client_as("admin")
+    url = reverse("admin:django_celery_beat_crontabschedule_change", args=[task.crontab_id])
+
+    response = client.post(
+        url,
+        {
+            "minute": "30",
+            "hour": "3",
+            "day_of_week": "*",
+            "day_of_month": "*",
+            "month_of_year": "*",
+            "timezone": "Asia/Shanghai",
+            "periodictask_set-TOTAL_FORMS": "0",
+            "periodictask_set-INITIAL_FORMS": "0",
+        },
+    )
+
+    task.crontab.refresh_from_db()
+    assert response.status_code == 302
+    assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
+    assert (
+        client.get(
+            reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+        ).status_code
+        == 200
+    )
+
+
+def test_the_sales_manager_cannot_open_the_schedule_in_django_admin(client_as, nightly_schedule):
+    url = reverse("admin:django_celery_beat_periodictask_changelist")
+
+    assert client_as("sales_manager").get(url).status_code == 302
+
+
+@pytest.fixture
+def redis_down():
+    """The app's broker pointed at a port nobody listens on: publishing fails as with Redis down."""
+    from crm.celery import app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = f"redis://127.0.0.1:{port}/0", False
+    app._pool = app.amqp._producer_pool = None  # connections are made from the new URL
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    app._pool = app.amqp._producer_pool = None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_now_against_a_broker_that_refuses_answers_quickly_without_500(client_as, redis_down):
+    started = time.monotonic()
+
+    response = client_as("admin").post(SCAN, follow=True)
+
+    assert response.status_code == 200
+    assert time.monotonic() - started < 10
+    assert ChurnScanRun.objects.get().status == ChurnScanRun.Status.FAILED
