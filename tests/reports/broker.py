@@ -13,6 +13,10 @@ def use_broker(settings, url: str) -> None:
     """Publish to `url` (not eagerly) from now on; `settings` is pytest-django's fixture."""
     settings.CELERY_BROKER_URL = url
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Celery keeps values set directly on its conf (another test may have) above the Django
+    # settings it read: set them there too; tests/reports/conftest.py puts them back.
+    celery_app.conf.broker_url = url
+    celery_app.conf.task_always_eager = False
     reset_connections()
 
 

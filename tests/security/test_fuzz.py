@@ -25,6 +25,7 @@ NASTY = st.sampled_from([
 VALUES = st.one_of(NASTY, st.text(max_size=40), st.integers(-10**6, 10**6).map(str))
 FIELD = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 SKIP_FIELDS = {"csrfmiddlewaretoken", "next", "language"}
+BUSINESS_APPS = {"rbac", "basedata", "customers", "marketing", "service", "notifications"}
 # Pages with no form of ours (Django admin brings its own validation).
 URL_NAMES = sorted(n for n in served_urls() if not n.startswith("admin:") and n != "logout")
 
@@ -36,8 +37,8 @@ def field_names(html: str) -> list[str]:
 def models_validate():
     broken = []
     for model in apps.get_models():
-        if not model._meta.managed or not model.__module__.startswith("apps."):
-            continue
+        if model._meta.app_label not in BUSINESS_APPS:
+            continue  # caches and job bookkeeping are not user input
         for row in model._default_manager.all()[:200]:
             try:
                 row.full_clean(validate_unique=False, validate_constraints=False)
@@ -55,7 +56,7 @@ def test_random_input_never_breaks_a_page(client, url_name):
 
     @settings(max_examples=8, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture])
-    @given(st.fixed_dictionaries({name: VALUES for name in names}))
+    @given(st.fixed_dictionaries(dict.fromkeys(names, VALUES)))
     def fuzz(data):
         assert client.get(url, data).status_code < 500
         assert client.post(url, data).status_code < 500

@@ -76,12 +76,12 @@ def insert_ranked(
     pairs = ", ".join(f"'{key}', \"{key}\"" for key in data)
     # Built from the builders' constants only; every value is a bound parameter.
     fill = (
-        f"CREATE TEMPORARY TABLE {ranked} ON COMMIT DROP AS "  # noqa: S608
+        f"CREATE TEMPORARY TABLE {ranked} ON COMMIT DROP AS "  # noqa: S608 # nosec B608
         f"SELECT row_number() OVER (ORDER BY {order}) AS rank, ({amount})::numeric AS amount, "
         f"{columns} FROM ({sql}) AS src {join}"
     )
     store = (
-        f"WITH ins AS (INSERT INTO {ReportRow._meta.db_table} (snapshot_id, rank, amount, data) "  # noqa: S608
+        f"WITH ins AS (INSERT INTO {ReportRow._meta.db_table} (snapshot_id, rank, amount, data) "  # noqa: S608 # nosec B608
         f"SELECT %s, rank, amount, jsonb_build_object({pairs}) FROM {ranked} RETURNING amount) "
         f"SELECT count(*), coalesce(sum(amount), 0) FROM ins"
     )
@@ -92,7 +92,7 @@ def insert_ranked(
         counted = {}
         for key in counts:
             cursor.execute(
-                f'SELECT "{key}", count(*) AS n FROM {ranked} GROUP BY 1 ORDER BY n DESC, 1'  # noqa: S608
+                f'SELECT "{key}", count(*) AS n FROM {ranked} GROUP BY 1 ORDER BY n DESC, 1'  # noqa: S608 # nosec B608
             )
             counted[key] = cursor.fetchall()
         cursor.execute(f"DROP TABLE {ranked}")
