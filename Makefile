@@ -17,8 +17,13 @@ test: install-dev assets messages
 test-fast: install-dev assets messages  ## the suite without the browser tests
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
+# Pages in-process; then the million-row churn scan, reports and the 100,000-row import.
 bench: install-dev assets messages
 	$(BIN)/python -m bench $(BENCH_ARGS)
+	$(BIN)/python -m bench.generate
+	$(BIN)/python -m bench.churn_scan
+	$(BIN)/python -m bench.reports
+	$(BIN)/python -m bench.imports
 
 # PostgreSQL only. `make restore DUMP=var/backups/x.dump DATABASE_URL=postgres://…/crm_restored`
 backup: install

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
@@ -55,15 +56,19 @@ class ListPageView(PolicyMixin, FilterView):
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         limit = settings.CRM_EXPORT_MAX_ROWS
         if rows[limit : limit + 1].exists():
-            messages.error(self.request, _("More than %(limit)s rows match: narrow the filter "
-                                           "before exporting.") % {"limit": limit})
+            if offer := settings.CRM_BACKGROUND_EXPORT_VIEW:  # a job writes the large file
+                return import_string(offer)(self, fmt)
+            messages.error(
+                self.request,
+                _("More than %(limit)s rows match: narrow the filter before exporting.")
+                % {"limit": limit},
+            )
             query = self.request.GET.copy()
             query.pop("export")
             return redirect(f"{self.request.path}?{query.urlencode()}")
         headers = [header for header, _value in self.export_columns]
         table = ([value(row) for _header, value in self.export_columns] for row in rows)
-        return export_response(headers=headers, rows=table, fmt=fmt,
-                               filename=self.export_filename)
+        return export_response(headers=headers, rows=table, fmt=fmt, filename=self.export_filename)
 
     def get_template_names(self):
         names = super().get_template_names()

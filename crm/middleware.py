@@ -52,7 +52,7 @@ class ServerTimingMiddleware:
             response = self.get_response(request)
         total = (time.perf_counter() - start) * 1000
         response["Server-Timing"] = (
-            f'app;dur={total:.1f}, db;dur={queries["seconds"] * 1000:.1f};'
+            f"app;dur={total:.1f}, db;dur={queries['seconds'] * 1000:.1f};"
             f'desc="{queries["count"]} queries"'
         )
         return response

@@ -72,6 +72,7 @@ LOCAL_APPS = [
     "apps.reports",
     "apps.notifications",
     "apps.jobs",
+    "apps.imports",
     "apps.demo",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -283,6 +284,11 @@ CRM_EXPORT_MAX_ROWS = env.int("CRM_EXPORT_MAX_ROWS", default=10_000)
 CRM_PRODUCT_NAME = _("Customer Relationship Management")
 # A normal customer without an order for this many months gets a churn warning (SPEC §8.1).
 CRM_CHURN_MONTHS = env.int("CRM_CHURN_MONTHS", default=6)
+# Imports: the largest file and the most rows one import may hold.
+CRM_IMPORT_MAX_BYTES = env.int("CRM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+CRM_IMPORT_MAX_ROWS = env.int("CRM_IMPORT_MAX_ROWS", default=100_000)
+# A list export over CRM_EXPORT_MAX_ROWS becomes a background job written by this view.
+CRM_BACKGROUND_EXPORT_VIEW = "apps.imports.views.offer_background_export"
 # Server-Timing header with server time and SQL query count on every response (benchmarks).
 CRM_SERVER_TIMING = env.bool("CRM_SERVER_TIMING", default=False)
 # Services waiting longer than this many days are highlighted in the service lists.

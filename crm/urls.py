@@ -29,5 +29,6 @@ urlpatterns = [
     path("reports/", include("apps.reports.urls")),
     path("jobs/", include("apps.jobs.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("imports/", include("apps.imports.urls")),
     path("admin/", admin.site.urls),
 ]

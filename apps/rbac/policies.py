@@ -146,3 +146,8 @@ service_ticket_policy = Policy(
 # reports: company-wide, no row rule
 report_policy = Policy("reports.Report")
 dashboard_policy = Policy("reports.Dashboard")  # reports.view_dashboard
+
+# imports: a batch belongs to whoever uploaded it; each row obeys its model's policy, action
+# "import" (e.g. customers.import_linkman: the linkmen of one's own customers)
+import_batch_policy = Policy("imports.ImportBatch", owner_field="created_by")
+order_policy = Policy("customers.Order", owner_field="customer__manager")

@@ -18,8 +18,12 @@ def sort_link(context, key: str, label) -> str:
     icon = ""
     if current.lstrip("-") == key:
         icon = "bi-sort-down" if descending else "bi-sort-up"
-    return format_html('<a class="sort-link" href="?{}">{} <i class="bi {}"></i></a>',
-                       query.urlencode(), label, icon)
+    return format_html(
+        '<a class="sort-link" href="?{}">{} <i class="bi {}"></i></a>',
+        query.urlencode(),
+        label,
+        icon,
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -32,6 +32,12 @@ def charts_loaded(page) -> None:
     """Every chart image on the page was served and decoded (the SVG passes the CSP)."""
     images = page.locator("[data-testid^=chart-] img")
     expect(images.first).to_be_visible()
+    # Images load on their own; give every one the chance to finish before judging it.
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid^=chart-] img')]"
+        ".every(i => i.complete)",
+        timeout=10_000,
+    )
     widths = images.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth)")
     assert widths
     assert all(widths), widths
