@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from apps.imports.models import ImportBatch
+from apps.rbac.admin import ReadOnlyAdmin
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     """Read-only: imports change only through their services (apps.imports.services)."""
 
     list_display = ["created_at", "kind", "original_name", "status", "created_by", "rows_total"]
@@ -12,12 +13,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
     search_fields = ["original_name", "created_by__username"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
