@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.basedata.models import DictItem
@@ -153,7 +153,7 @@ def ticket_rounds(*, ticket: ServiceTicket) -> list[ServiceRound]:
 
 EVENT_LABELS = {
     "service.ticket.create": _("New service"),
-    "service.ticket.assign": _("Assign"),
+    "service.ticket.assign": pgettext_lazy("service", "Assign"),
     "service.ticket.handle": _("Handle"),
     "service.ticket.feedback": _("Record feedback"),
 }

@@ -404,3 +404,16 @@ def test_the_detail_of_a_ticket_from_before_rounds_existed_shows_its_handling(cl
     (round_,) = response.context["rounds"]
     assert (round_.handling, round_.satisfaction) == ("导入的处理记录", 5)
     assert "导入的处理记录" in response.content.decode()
+
+
+def test_the_assign_page_says_fen_pei_in_chinese_not_the_chances_zhi_pai(client_as):
+    ServiceTicketFactory()
+
+    html = (
+        client_as("sales_manager")
+        .get(reverse("service:ticket-assign-list"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+        .content.decode()
+    )
+
+    assert 'data-testid="assign">分配<' in html
+    assert "指派" not in html
