@@ -17,3 +17,6 @@ WHITENOISE_AUTOREFRESH = True
 # Unit tests run tasks in-process; the worker tests start a real worker and turn this off.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)  # noqa: F405
 ALLOWED_HOSTS = ["*"]
+# The report replica's connection, pointed at the test database; the router sends report reads
+# to it only where a test sets CRM_REPORTS_DATABASE = "reports" (tests/reports/test_replica.py).
+DATABASES["reports"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

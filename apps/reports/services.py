@@ -9,11 +9,12 @@ import hashlib
 import json
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,6 +26,7 @@ from apps.reports import charts, selectors
 from apps.reports.builders import no_progress
 from apps.reports.models import DataChange, ReportRow, ReportSnapshot
 from apps.reports.registry import REPORTS
+from crm.db_routers import report_reads
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +41,28 @@ def snapshot_key(report: str, params: dict, language: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _repeatable_read() -> None:
+def _repeatable_read(alias: str = DEFAULT_DB_ALIAS) -> None:
     """The version and every aggregate of one computation read the same committed data."""
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+@contextmanager
+def _consistent_reads(*, outermost: bool):
+    """
+    One transaction on the primary (the snapshot is written there) and, when a report replica
+    is configured, one REPEATABLE READ transaction on it for every read of the computation.
+    """
+    with transaction.atomic():
+        if outermost:
+            _repeatable_read()
+        with report_reads() as alias:
+            if alias == DEFAULT_DB_ALIAS:
+                yield
+                return
+            with transaction.atomic(using=alias):
+                _repeatable_read(alias)
+                yield
 
 
 def snapshot_compute(
@@ -58,9 +78,7 @@ def snapshot_compute(
     key = snapshot_key(report, params, language)
     started = time.monotonic()
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost:
-            _repeatable_read()
+    with _consistent_reads(outermost=outermost):
         version = selectors.data_version(definition.sources)
         current = selectors.snapshot_get(key=key, version=version)
         if current and not force:

@@ -6,10 +6,11 @@ later, by apps.reports.services.snapshot_chart). Builders run with
 the snapshot's language active, so titles and labels are in that language.
 """
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from apps.reports.models import ReportRow, ReportSnapshot
 
@@ -71,6 +72,8 @@ def insert_ranked(
     values are counted over exactly the stored rows (the charts beside the table).
     """
     sql, params = queryset.query.sql_with_params()
+    if queryset.db != DEFAULT_DB_ALIAS:  # read on the report replica (crm/db_routers.py)
+        return _copy_ranked(snapshot, queryset.db, sql, params, order, data, amount, join, counts)
     ranked = f"rpt_src_{snapshot.pk}"
     columns = ", ".join(f'{expression} AS "{key}"' for key, expression in data.items())
     pairs = ", ".join(f"'{key}', \"{key}\"" for key in data)
@@ -96,6 +99,44 @@ def insert_ranked(
             )
             counted[key] = cursor.fetchall()
         cursor.execute(f"DROP TABLE {ranked}")
+    snapshot.row_count = count
+    return Ranked(count, total, counted)
+
+
+def _copy_ranked(snapshot, alias, sql, params, order, data, amount, join, counts) -> Ranked:
+    """
+    insert_ranked() with the ranking read on the replica `alias`: the ranked rows stream
+    from its COPY … TO STDOUT straight into a COPY … FROM STDIN of the primary's cache table
+    (a replica cannot write), block by block, never as Python rows.
+    """
+    pairs = ", ".join(f"'{key}', {expression}" for key, expression in data.items())
+    table = ReportRow._meta.db_table
+    # Built from the builders' constants only; every value is a bound parameter.
+    select = (
+        f"SELECT %s, row_number() OVER (ORDER BY {order}), ({amount})::numeric, "  # noqa: S608 # nosec B608
+        f"jsonb_build_object({pairs}) FROM ({sql}) AS src {join}"
+    )
+    copy_in = f"COPY {table} (snapshot_id, rank, amount, data) FROM STDIN"
+    with connections[alias].cursor() as source, connection.cursor() as target:
+        with (
+            source.cursor.copy(f"COPY ({select}) TO STDOUT", [snapshot.pk, *params]) as rows,
+            target.cursor.copy(copy_in) as into,
+        ):
+            for block in rows:
+                into.write(block)
+        target.execute(
+            f"SELECT count(*), coalesce(sum(amount), 0) FROM {table} WHERE snapshot_id = %s",  # noqa: S608 # nosec B608
+            [snapshot.pk],
+        )
+        count, total = target.fetchone()
+        counted = {}
+        for key in counts:
+            target.execute(
+                f"SELECT data -> %s AS value, count(*) AS n FROM {table} "  # noqa: S608 # nosec B608
+                "WHERE snapshot_id = %s GROUP BY 1 ORDER BY n DESC, 1",
+                [key, snapshot.pk],
+            )
+            counted[key] = [(json.loads(value), n) for value, n in target.fetchall()]
     snapshot.row_count = count
     return Ranked(count, total, counted)
 
