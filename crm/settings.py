@@ -10,6 +10,7 @@ import environ
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -257,12 +258,30 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# A job published from a request (apps.jobs.services.job_publish) uses a connection of its own
+# with these options: one attempt, no reconnect loop, so a frozen Redis costs one socket timeout
+# (~1 s) and the job stays queued for the sweeper. Without "max_retries": 0 kombu retries the
+# connection for CELERY_BROKER_CONNECTION_TIMEOUT (measured 4–7.5 s with Redis frozen).
+CRM_JOB_PUBLISH_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    "max_retries": 0,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 1200
 CELERY_TASK_TIME_LIMIT = 1500
+# Two queues, so that workers scale per kind of work (README "Deployment and scale-out"):
+# "celery" for what a user waits for (reports, exports, imports, the sweeper), "nightly" for the
+# long nightly jobs. A worker started without -Q consumes both (make run, the tests).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue("celery"), Queue("nightly")]
+CELERY_TASK_ROUTES = {
+    "apps.customers.tasks.churn_scan_task": {"queue": "nightly"},
+    "apps.reports.tasks.reports_refresh_task": {"queue": "nightly"},
+}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly jobs are added by the apps that own them; the database scheduler copies this dict
 # into django-celery-beat's tables, where the system admin may change the times.

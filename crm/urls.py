@@ -6,6 +6,7 @@ from django.urls import include, path
 from apps.rbac.views import LoginView
 from crm import views
 
+handler400 = "crm.views.bad_request"
 handler403 = "crm.views.permission_denied"
 handler404 = "crm.views.page_not_found"
 handler500 = "crm.views.server_error"

@@ -1,14 +1,18 @@
 """Views and mixins shared by every app: home page, error pages, language switch."""
 
 import logging
+import sys
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.defaults import bad_request as django_bad_request
 from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
@@ -95,11 +99,60 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    # A signed-in user asking for a row outside his scope gets this same 404 (no existence
+    # leak), so every 404 of a signed-in user is a refused access worth logging.
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        security_log.warning("not found user=%s path=%s", user.username, request.path)
     return render(request, "404.html", status=404)
 
 
+def bad_request(request, exception=None):
+    """
+    Django's 400 page, except when the session could not be saved at the end of the request
+    because the database went away (Django reports that as an interrupted session): a 503.
+    """
+    if _database_unreachable(exception):
+        return database_unavailable(request)
+    return django_bad_request(request, exception)
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """
+    The 500 page, or a 503 while the database cannot be reached (e.g. PostgreSQL restarting).
+    """
+    if _database_unreachable(sys.exc_info()[1]):
+        return database_unavailable(request)
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the error page itself failed (e.g. the menu's query): the plain one
+        return _render_without_database(request, "500.html", status=500)
+
+
+def _database_unreachable(error: BaseException | None) -> bool:
+    for _depth in range(5):  # the error, or what it was raised from
+        if error is None:
+            return False
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def database_unavailable(request) -> HttpResponse:
+    """
+    The 503 page while PostgreSQL cannot be reached. It must not need the database itself
+    (session, user, menu, messages): else this handler fails too and the visitor gets the web
+    server's bare error instead of a page.
+    """
+    response = _render_without_database(request, "503.html", status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def _render_without_database(request, template_name: str, status: int) -> HttpResponse:
+    context = {"request": request, "csrf_token": get_token(request)}
+    return HttpResponse(loader.render_to_string(template_name, context), status=status)
 
 
 def csrf_failure(request, reason=""):

@@ -12,6 +12,7 @@ class CustomersConfig(AppConfig):
 
         dictionary_usage.register()
         _register_churn_badge()
+        _register_jobs()
 
 
 def _register_churn_badge() -> None:
@@ -20,3 +21,19 @@ def _register_churn_badge() -> None:
     from apps.rbac.menu import register_badge
 
     register_badge("L0202", lambda user: churn_warning_count(user=user))
+
+
+def _register_jobs() -> None:
+    """The admin's "run the churn scan now", a background job like the reports and exports."""
+    from apps.customers import services
+    from apps.jobs.registry import JobKind, register, register_sweep_check
+
+    register(
+        JobKind(
+            services.CHURN_SCAN_JOB,
+            _("Churn scan"),
+            services.churn_scan_job,
+            result_url=services.churn_scan_job_result_url,
+        )
+    )
+    register_sweep_check(services.churn_scan_catch_up)

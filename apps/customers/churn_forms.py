@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import BootstrapFormMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceIfSentMixin
 
 
-class ChurnPostponeForm(BootstrapFormMixin, forms.Form):
+class ChurnPostponeForm(SubmitOnceIfSentMixin, BootstrapFormMixin, forms.Form):
+    """Appends a measure: a double submission appends it once."""
+
     measure = forms.CharField(
         label=_("Additional postpone measure"),
         max_length=2000,

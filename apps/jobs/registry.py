@@ -24,6 +24,9 @@ class JobKind:
 
 
 KINDS: dict[str, JobKind] = {}
+# Checks the sweeper runs every minute: an app queues, as a job, scheduled work that beat could
+# not hand to the broker (a nightly run lost while Redis was down). Each returns the job or None.
+SWEEP_CHECKS: list[Callable[[], Any]] = []
 
 
 class UnknownJobKind(LookupError):
@@ -39,3 +42,8 @@ def get(name: str) -> JobKind:
         return KINDS[name]
     except KeyError:
         raise UnknownJobKind(name) from None
+
+
+def register_sweep_check(check: Callable[[], Any]) -> None:
+    if check not in SWEEP_CHECKS:
+        SWEEP_CHECKS.append(check)

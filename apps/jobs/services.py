@@ -5,7 +5,7 @@ the sweeper that re-publishes what the broker lost. RELIABILITY §2.3–2.4.
 
 import logging
 import os
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -51,12 +51,18 @@ def job_create(*, kind: str, params: dict, actor) -> Job:
     return job
 
 
-def job_publish(job_id) -> bool:
-    """Send the wake-up message for a queued job; False (and the row untouched) if refused."""
+def job_publish(job_id, *, connection=None) -> bool:
+    """
+    Send the wake-up message for a queued job; False (and the row untouched) if refused. One
+    attempt on a connection with short timeouts (crm.celery.publish_connection): a request
+    waits about a second at most when Redis is frozen, and the sweeper publishes later.
+    """
     from apps.jobs.tasks import run_job_task
+    from crm.celery import publish_connection
 
     try:
-        run_job_task.apply_async(args=[str(job_id)])
+        with publish_connection() if connection is None else nullcontext(connection) as conn:
+            run_job_task.apply_async(args=[str(job_id)], connection=conn, retry=False)
     except PUBLISH_ERRORS as error:
         logger.warning("job %s stays queued, the broker refused it: %s", job_id, error)
         return False
@@ -162,6 +168,21 @@ def _finish(job: Job, *, status: str, result=None, result_file: str = "", error:
     return job
 
 
+def jobs_sweep() -> dict:
+    """
+    Beat's sweep every minute: first the apps' catch-up checks (registry.SWEEP_CHECKS) queue
+    what a lost schedule missed, then jobs_requeue() publishes every queued job. A check that
+    fails is logged and does not stop the others or the re-publishing.
+    """
+    caught_up = 0
+    for check in registry.SWEEP_CHECKS:
+        try:
+            caught_up += check() is not None
+        except Exception:
+            logger.exception("sweep check %s failed", getattr(check, "__qualname__", check))
+    return {**jobs_requeue(), "caught_up": caught_up}
+
+
 def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None) -> dict:
     """
     The safety net under the broker (beat runs it every minute, the worker at start): running
@@ -187,8 +208,13 @@ def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None)
         Q(published_at__lte=cutoff) | Q(published_at__isnull=True, created_at__lte=cutoff)
     )
     published = 0
-    for job_id in due.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH]:
-        if not job_publish(job_id):
-            break  # the broker is down: the next sweep tries again
-        published += 1
+    due_ids = list(due.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    if due_ids:
+        from crm.celery import publish_connection
+
+        with publish_connection() as connection:
+            for job_id in due_ids:
+                if not job_publish(job_id, connection=connection):
+                    break  # the broker is down: the next sweep tries again
+                published += 1
     return {"given_up": given_up, "revived": revived, "published": published}

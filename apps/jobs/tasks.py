@@ -25,10 +25,10 @@ def run_job_task(job_id: str) -> None:
 
 @shared_task(ignore_result=True)
 def jobs_requeue_task() -> dict:
-    """Every minute (beat): re-publish queued jobs and revive the ones of a dead worker."""
-    from apps.jobs.services import jobs_requeue
+    """Every minute (beat): catch up lost schedules, re-publish queued jobs, revive stale ones."""
+    from apps.jobs.services import jobs_sweep
 
-    return jobs_requeue()
+    return jobs_sweep()
 
 
 @worker_ready.connect

@@ -7,13 +7,16 @@ from django.utils.translation import pgettext_lazy
 from apps.customers.selectors import customer_list
 from apps.service import selectors
 from apps.service.models import ServiceRound, ServiceTicket
-from crm.forms import BootstrapFormMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceIfSentMixin
 
 STARS = [(n, "☆" * n) for n in range(1, 6)]
 
 
-class TicketCreateForm(BootstrapFormMixin, forms.ModelForm):
-    """服务创建: the customer is validated against the user's own customer scope."""
+class TicketCreateForm(SubmitOnceIfSentMixin, BootstrapFormMixin, forms.ModelForm):
+    """
+    服务创建: the customer is validated against the user's own customer scope; a double
+    submission creates one ticket.
+    """
 
     type = forms.ChoiceField(label=_("Service type"))
 

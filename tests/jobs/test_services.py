@@ -128,7 +128,7 @@ def test_a_worker_given_up_for_dead_writes_nothing_when_it_wakes_up(user):
 
 def test_the_sweeper_publishes_queued_jobs_older_than_a_minute(user, monkeypatch):
     published = []
-    monkeypatch.setattr(services, "job_publish", lambda pk: published.append(pk) or True)
+    monkeypatch.setattr(services, "job_publish", lambda pk, **kw: published.append(pk) or True)
     old, _recent = queued(user), queued(user)
     age(old, 61, "created_at")
     assert jobs_requeue()["published"] == 1

@@ -1,9 +1,12 @@
 """Writes of the customers app. Other apps create or change customers only through these."""
 
 from apps.customers.services.churn import (
-    ScanNotQueued,
+    CHURN_SCAN_JOB,
     churn_confirm,
     churn_postpone,
+    churn_scan_catch_up,
+    churn_scan_job,
+    churn_scan_job_result_url,
     churn_scan_request,
 )
 from apps.customers.services.churn_scanner import churn_scan
@@ -25,9 +28,12 @@ __all__ = [
     "customer_update",
 ]
 __all__ += [
-    "ScanNotQueued",
+    "CHURN_SCAN_JOB",
     "churn_confirm",
     "churn_postpone",
     "churn_scan",
+    "churn_scan_catch_up",
+    "churn_scan_job",
+    "churn_scan_job_result_url",
     "churn_scan_request",
 ]

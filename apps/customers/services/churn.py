@@ -1,19 +1,24 @@
 """
 The churn transitions of SPEC §3.3 (postpone, confirm), each one service with the row lock, the
-policy check, the transition table and the audit row; and the admin's "run the scan now".
+policy check, the transition table and the audit row; and the admin's "run the scan now", a
+background job of apps.jobs, which is also how a nightly scan that beat could not send is
+caught up.
 """
+
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from kombu.exceptions import OperationalError as BrokerUnavailable
+from django_celery_beat.models import PeriodicTask
 
 from apps.customers.models import Churn, ChurnMeasure, ChurnScanRun, Customer
+from apps.jobs.models import Job
+from apps.jobs.services import job_create
 from apps.rbac.policies import churn_policy, churn_scan_policy
 from apps.rbac.services import audit_event_create
-from crm.exceptions import DomainError
 from crm.workflow import transition
 
 S = Churn.Status
@@ -92,37 +97,71 @@ def _customer_mark_lost(*, actor, customer: Customer, churn: Churn) -> None:
     )
 
 
-class ScanNotQueued(DomainError):
-    """The task queue (Redis) did not accept the scan."""
-
-    message = gettext_lazy(
-        "The scan could not be queued: the task queue is not available. Try again later."
-    )
+CHURN_SCAN_JOB = "customers.churn_scan"
 
 
-def churn_scan_request(*, actor) -> ChurnScanRun:
+def churn_scan_request(*, actor) -> tuple[ChurnScanRun, Job]:
     """
-    The admin's "run now": a queued run, handed to the worker once committed. If the broker is
-    unreachable the run is marked failed and ScanNotQueued says so; nothing else changed.
+    The admin's "run now": a queued run and the background job that runs it (apps.jobs), both
+    committed together. The job is handed to the worker after the commit; if Redis is down or
+    frozen it stays queued and the sweeper (jobs_requeue) publishes it when Redis is back, so
+    the run happens later, once (the job's claim and the run's status make a second delivery
+    a no-op).
     """
     with transaction.atomic():
         churn_scan_policy.require(actor, "run")
         run = ChurnScanRun.objects.create(requested_by=actor)
         audit_event_create(actor=actor, target=run, action="customers.churn_scan.request")
-        transaction.on_commit(lambda: _enqueue(run.pk))
-    run.refresh_from_db()
-    return run
+        job = job_create(kind=CHURN_SCAN_JOB, params={"run": run.pk}, actor=actor)
+    job.refresh_from_db()  # published_at tells whether the worker has it already
+    return run, job
 
 
-def _enqueue(run_id: int) -> None:
-    from apps.customers.tasks import churn_scan_task
+def churn_scan_job(context) -> dict:
+    """The job customers.churn_scan: the queued run, done by apps.customers.services.churn_scan."""
+    from apps.customers.services.churn_scanner import churn_scan
 
-    try:
-        churn_scan_task.delay(run_id=run_id)
-    except BrokerUnavailable as error:
-        ChurnScanRun.objects.filter(pk=run_id, status=ChurnScanRun.Status.QUEUED).update(
-            status=ChurnScanRun.Status.FAILED,
-            finished_at=timezone.now(),
-            error=f"not queued: {error}",
+    run = churn_scan(run_id=context.params["run"])
+    return {"run": run.pk, "warned": run.warned, "recovered": run.recovered}
+
+
+def churn_scan_job_result_url(job) -> str:
+    return reverse("customers:churn-scan")
+
+
+NIGHTLY_SCAN_TASK = "apps.customers.tasks.churn_scan_task"
+# Beat's own message has this long to start its run before the sweeper sends a replacement.
+CATCH_UP_GRACE = timedelta(minutes=10)
+
+
+def churn_scan_catch_up(*, now: datetime | None = None) -> Job | None:
+    """
+    The nightly scan whose scheduled time passed with no run started since (beat could not
+    hand its message to a stopped Redis, and moved on to the next night): queued now as a job,
+    so it is kept in PostgreSQL until a worker runs it. The jobs sweeper asks every minute; a
+    run queued or started after the scheduled time, this one included, makes it a no-op. Before
+    the first run there is no time to measure from, and a disabled schedule is left alone.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        entry = (
+            PeriodicTask.objects.select_for_update()  # one sweeper decides at a time
+            .select_related("crontab")
+            .filter(task=NIGHTLY_SCAN_TASK, enabled=True, crontab__isnull=False)
+            .first()
         )
-        raise ScanNotQueued(ScanNotQueued.message) from error
+        latest = ChurnScanRun.objects.order_by("-created_at").values_list("created_at").first()
+        if entry is None or latest is None:
+            return None
+        schedule = entry.crontab.schedule
+        missed_at = schedule.now() + schedule.remaining_estimate(latest[0])
+        if missed_at > now - CATCH_UP_GRACE:
+            return None
+        run = ChurnScanRun.objects.create()
+        audit_event_create(
+            actor=None,
+            target=run,
+            action="customers.churn_scan.catch_up",
+            data={"missed_at": missed_at.isoformat()},
+        )
+        return job_create(kind=CHURN_SCAN_JOB, params={"run": run.pk}, actor=None)

@@ -11,7 +11,6 @@ from apps.customers.churn_filters import ChurnFilter
 from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
-from crm.exceptions import DomainError
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -86,6 +85,10 @@ class ChurnTransitionView(PolicyMixin, DomainErrorMixin, FormView):
             churn=churn, measures=selectors.churn_measures(churn=churn), **kwargs
         )
 
+    def post(self, request, *args, **kwargs):
+        self.churn()  # a record out of reach is a 404 before the form is even read
+        return super().post(request, *args, **kwargs)
+
     def churn(self):
         if not hasattr(self, "_churn"):
             self._churn = selectors.churn_get(
@@ -134,14 +137,21 @@ class ChurnScanView(PolicyMixin, ListView):
         return super().get_context_data(schedule=selectors.churn_scan_schedule(), **kwargs)
 
     def post(self, request):
-        try:
-            run = services.churn_scan_request(actor=request.user)
-        except DomainError as error:
-            messages.error(request, str(error))
-        else:
+        run, job = services.churn_scan_request(actor=request.user)
+        if job.published_at or not job.is_active:
             messages.success(
                 request,
                 _("Scan #%(run)s has been queued; the list below shows its result when it is done.")
+                % {"run": run.pk},
+            )
+        else:  # Redis is down or frozen: the job waits in the database, nothing is lost
+            messages.warning(
+                request,
+                _(
+                    "Scan #%(run)s is queued and waiting: the task queue is not available at the "
+                    "moment. The scan starts by itself as soon as the queue is back; nothing is "
+                    "lost."
+                )
                 % {"run": run.pk},
             )
         return redirect("customers:churn-scan")

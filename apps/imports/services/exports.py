@@ -64,7 +64,10 @@ def list_export_job(context) -> dict:
     params, user = context.params, context.job.created_by
     view = _view_as(user, params)
     filterset = view.get_filterset(view.get_filterset_class())
-    rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    # No filter at all (the "export" parameter was the only one) leaves the filterset unbound:
+    # every row, as the list page shows them, not none (is_valid() is False when unbound).
+    valid = not filterset.is_bound or filterset.is_valid()
+    rows = filterset.qs if valid else filterset.queryset.none()
     headers = [force_str(header) for header, _value in view.export_columns]
     table = (
         [value(row) for _header, value in view.export_columns]
