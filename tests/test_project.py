@@ -74,6 +74,32 @@ def test_compose_file_runs_the_web_command_of_make_run():
     assert "python -m " + " ".join(WEB_COMMAND) in compose["services"]["web"]["command"]
 
 
+def test_compose_file_scales_web_and_workers_per_queue(settings):
+    services = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())["services"]
+
+    assert "ports" not in services["web"]  # replicas sit behind the load balancer
+    assert services["lb"]["ports"] == ["8000:80"]
+    assert "migrate" not in services["web"]["command"]  # migrated once, by the migrate service
+    consumed = {
+        name: services[name]["command"][services[name]["command"].index("-Q") + 1]
+        for name in ("worker", "worker-nightly")
+    }
+    assert consumed == {"worker": "celery", "worker-nightly": "nightly"}
+    assert {queue.name for queue in settings.CELERY_TASK_QUEUES} == set(consumed.values())
+
+
+def test_nightly_tasks_go_to_the_nightly_queue_and_user_jobs_to_the_interactive_one():
+    from crm.celery import app
+
+    def queue_of(task_name):
+        return app.amqp.router.route({}, task_name)["queue"].name
+
+    assert queue_of("apps.customers.tasks.churn_scan_task") == "nightly"
+    assert queue_of("apps.reports.tasks.reports_refresh_task") == "nightly"
+    assert queue_of("apps.jobs.tasks.run_job_task") == "celery"
+    assert queue_of("apps.jobs.tasks.jobs_requeue_task") == "celery"
+
+
 def test_no_template_loads_assets_from_the_internet():
     for template in (BASE_DIR / "templates").rglob("*.html"):
         text = template.read_text()
