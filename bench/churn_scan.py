@@ -1,11 +1,10 @@
 """
-Churn scan benchmark: the nightly scan on a large data set, against the bare SQL statement.
+Churn scan benchmark: the nightly scan on the large data set, against the bare SQL statement.
 
-    python -m bench.churn_scan [--customers 1000000] [--orders 2000000] [--lines 10000000]
-                               [--managers 200] [--database-url postgres://…/crm_bench_large]
+    python -m bench.churn_scan [--repeat 2] [--database-url postgres://…/crm_bench_large]
 
-Loads the data set with bench.generate if the database does not hold it yet, then times, each
-from an empty churn table:
+Runs on bench.generate's data set as it is loaded (sizes in bench_meta; the default data set is
+generated first if the database holds none). Times, each from an empty churn table:
   1. the bare SQL: the scan's INSERT … SELECT … ON CONFLICT DO NOTHING for the warnings, run
      alone on a cursor (no run record, no audit, no notifications);
   2. the bare SQL of all the scan's writes: that statement plus the audit INSERT … SELECT;
@@ -15,6 +14,17 @@ from an empty churn table:
 Steps 1-3 run --repeat times and keep the fastest (the machine is shared; others only add
 noise), each after a CHECKPOINT. Prints the figures and writes bench/results_churn.json.
 Targets (issue 4): the first run under 30 s and within 2× of the bare SQL statement.
+
+What it changes, and restores. To time the scan from scratch it empties cst_lost and
+cst_lost_measure (the generator's 100,000 churn records in every state and their measures);
+the steps write churn records, scan runs, in-app digests, audit events and, in step 5, orders
+(address 'bench'). Afterwards, also after an error or Ctrl-C, it deletes what it wrote and
+only that (scan runs, digests and the scan's audit events with ids above those present when it
+started; the audit log is append-only, so its trigger is bypassed for this one DELETE), deletes
+the 'bench' orders, reloads the generator's churn records and measures (bench.generate.
+churns_reload: the same rows, ids and dates) and checks them against bench_meta's size and the
+fingerprint taken at the start. Nothing else is touched. Meanwhile the churn list is empty:
+run it when no other benchmark uses the database (`make bench` runs the scripts in turn).
 """
 
 import json
@@ -23,41 +33,115 @@ import platform
 import time
 from pathlib import Path
 
-from bench.generate import DEFAULT_URL, configure, ensure_data
+from bench.generate import (
+    DEFAULT_URL,
+    SETUP,
+    churns_reload,
+    configure,
+    ensure_data,
+    sizes_for,
+    sizes_loaded,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results_churn.json"
 TARGET_SECONDS, TARGET_RATIO = 30.0, 2.0
-CHURN_TABLES = [
-    "sys_notification",
-    "cst_lost_measure",
-    "cst_lost",
-    "cst_lost_scan_run",
-    "sys_audit_event",
-]
+# The audit actions of the scan (apps.customers.services.churn_scanner): the only ones removed.
+SCAN_AUDIT_ACTIONS = ["customers.churn.warn", "customers.churn.recover"]
+BENCH_ORDER_ADDRESS = "bench"
 
 
-def parse_args():
+def parse_args(argv=None):
     import argparse
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--customers", type=int, default=1_000_000)
-    parser.add_argument("--orders", type=int, default=2_000_000)
-    parser.add_argument("--lines", type=int, default=10_000_000)
-    parser.add_argument("--managers", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=2, help="runs of each timing (best kept)")
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_LARGE_DATABASE_URL", DEFAULT_URL)
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
-def reset() -> None:
-    """Back to "no churn record yet"; the customers, orders and lines stay."""
+def data_set(database_url: str) -> tuple[dict, dict]:
+    """The sizes of the loaded data set (the default one is loaded first if there is none)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(CHURN_TABLES)} RESTART IDENTITY CASCADE")
-        cursor.execute("ANALYZE cst_lost")
+        cursor.execute(SETUP)
+        sizes = sizes_loaded(cursor) or sizes_for()
+    return sizes, ensure_data(database_url, sizes)
+
+
+def _scalar(sql: str, params=None):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def watermarks() -> dict:
+    """The highest ids before the benchmark: the scan's rows are the ones above them."""
+    return {
+        table: _scalar(f"SELECT COALESCE(max(id), 0) FROM {table}")  # noqa: S608 (constants)
+        for table in ["cst_lost_scan_run", "sys_notification", "sys_audit_event"]
+    }
+
+
+def fingerprint() -> dict:
+    """Count and digest of every churn record and measure (all columns), and the states."""
+    from django.db import connection
+
+    figures = {}
+    with connection.cursor() as cursor:
+        for table in ["cst_lost", "cst_lost_measure"]:
+            cursor.execute(
+                f"SELECT count(*), md5(COALESCE(string_agg(t::text, ',' ORDER BY t.id), '')) "  # noqa: S608
+                f"FROM {table} t"
+            )
+            figures[table] = list(cursor.fetchone())
+        cursor.execute("SELECT lst_status, count(*) FROM cst_lost GROUP BY 1 ORDER BY 1")
+        figures["states"] = {str(status): count for status, count in cursor.fetchall()}
+    return figures
+
+
+def remove_scan_rows(cursor, marks: dict) -> None:
+    """The scan runs, digests and scan audit events written since `marks`, and nothing else."""
+    from django.urls import reverse
+
+    cursor.execute("DELETE FROM cst_lost_scan_run WHERE id > %s", [marks["cst_lost_scan_run"]])
+    cursor.execute(
+        "DELETE FROM sys_notification WHERE id > %s AND link LIKE %s",
+        [marks["sys_notification"], reverse("customers:churn-list") + "%"],
+    )
+    # The audit log is append-only (a trigger refuses DELETE); replica mode skips that trigger
+    # for this statement only (LOCAL: until the end of the caller's transaction).
+    cursor.execute("SET LOCAL session_replication_role = replica")
+    cursor.execute(
+        "DELETE FROM sys_audit_event WHERE id > %s AND action = ANY(%s)",
+        [marks["sys_audit_event"], SCAN_AUDIT_ACTIONS],
+    )
+    cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+
+
+def vacuum(*tables: str) -> None:
+    """VACUUM ANALYZE after the deletes, so that dead rows do not slow the next step."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def reset(marks: dict) -> None:
+    """Back to "no churn record yet"; the customers, orders and lines stay."""
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("TRUNCATE cst_lost_measure, cst_lost RESTART IDENTITY")
+        remove_scan_rows(cursor, marks)
+    vacuum("cst_lost_scan_run", "sys_notification", "sys_audit_event")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cst_lost")  # statistics say "empty", as on a new installation
 
 
 def timed(function) -> tuple[float, object]:
@@ -66,7 +150,7 @@ def timed(function) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def bare_sql(*, with_audit: bool) -> tuple[float, int]:
+def bare_sql(marks: dict, *, with_audit: bool) -> tuple[float, int]:
     """The scan's warning statement (and its audit statement) alone, committed."""
     from django.conf import settings
     from django.db import connection, transaction
@@ -76,7 +160,8 @@ def bare_sql(*, with_audit: bool) -> tuple[float, int]:
     from apps.customers.services import churn_scanner as scanner
     from apps.rbac.models import AuditEvent
 
-    reset()
+    reset(marks)
+    checkpoint()
     run = ChurnScanRun.objects.create(status=ChurnScanRun.Status.RUNNING)
     today, now = timezone.localdate(), timezone.now()
     cutoff_at = scanner.churn_cutoff(today=today, months=settings.CRM_CHURN_MONTHS)
@@ -102,18 +187,20 @@ def order_again(fraction: float = 0.01) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO orders (created_at, updated_at, odr_date, odr_addr, odr_status, "
-            "odr_cust_id) SELECT now(), now(), now(), 'bench', '5', lst_cust_id FROM cst_lost "
+            "odr_cust_id) SELECT now(), now(), now(), %s, '5', lst_cust_id FROM cst_lost "
             "WHERE lst_status = 1 AND random() < %s",
-            [fraction],
+            [BENCH_ORDER_ADDRESS, fraction],
         )
         return cursor.rowcount
 
 
-def remove_bench_orders() -> None:
+def remove_bench_orders() -> int:
+    """The orders of order_again (no line refers to them); the generator's have real addresses."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM orders WHERE odr_addr = 'bench'")
+        cursor.execute("DELETE FROM orders WHERE odr_addr = %s", [BENCH_ORDER_ADDRESS])
+        return cursor.rowcount
 
 
 def checkpoint() -> None:
@@ -133,20 +220,16 @@ def best_of(repeat: int, measure) -> tuple[float, list[float], object]:
     return min(samples), samples, result
 
 
-def scan_figures(repeat: int) -> dict:
+def scan_figures(repeat: int, marks: dict) -> dict:
     from apps.customers.services import churn_scan
 
     def first_scan():
-        reset()
+        reset(marks)
         checkpoint()
         return timed(churn_scan)
 
     def bare(with_audit):
-        def measure():
-            checkpoint()
-            return bare_sql(with_audit=with_audit)
-
-        return measure
+        return lambda: bare_sql(marks, with_audit=with_audit)
 
     figures, samples = {}, {}
     figures["bare_sql_s"], samples["bare_sql_s"], rows = best_of(repeat, bare(False))
@@ -174,7 +257,63 @@ def scan_figures(repeat: int) -> dict:
     return {**figures, "samples": samples}
 
 
-def report(sizes: dict, figures: dict, load: dict) -> None:
+def restore(marks: dict) -> dict:
+    """Remove what the benchmark wrote and reload the generator's churn records; the timings."""
+    from django.db import connection, transaction
+
+    start = time.perf_counter()
+    removed = remove_bench_orders()  # none left normally: scan_figures removes them itself
+    with transaction.atomic(), connection.cursor() as cursor:
+        remove_scan_rows(cursor, marks)
+    timings = churns_reload()
+    vacuum("cst_lost", "cst_lost_measure", "cst_lost_scan_run", "sys_notification")
+    vacuum("sys_audit_event", "orders")
+    return {
+        "bench_orders_left": removed,
+        **{k: round(v, 1) for k, v in timings.items()},
+        "total_s": round(time.perf_counter() - start, 1),
+    }
+
+
+def verify(sizes: dict, before: dict, marks: dict) -> dict:
+    """The churn tables as the generator left them, and nothing of the benchmark's left."""
+    from django.urls import reverse
+
+    after = fingerprint()
+    checks = {
+        "churn_records": after["cst_lost"][0],
+        "measures": after["cst_lost_measure"][0],
+        "states": after["states"],
+        "same_as_before": after == before,
+        "size_as_generated": after["cst_lost"][0] == sizes["churns"],
+        "every_state": sorted(after["states"]) == ["1", "2", "3", "4"],
+        "bench_orders": _scalar(
+            "SELECT count(*) FROM orders WHERE odr_addr = %s", [BENCH_ORDER_ADDRESS]
+        ),
+        "scan_runs_left": _scalar(
+            "SELECT count(*) FROM cst_lost_scan_run WHERE id > %s", [marks["cst_lost_scan_run"]]
+        ),
+        "digests_left": _scalar(
+            "SELECT count(*) FROM sys_notification WHERE id > %s AND link LIKE %s",
+            [marks["sys_notification"], reverse("customers:churn-list") + "%"],
+        ),
+        "audit_events_left": _scalar(
+            "SELECT count(*) FROM sys_audit_event WHERE id > %s AND action = ANY(%s)",
+            [marks["sys_audit_event"], SCAN_AUDIT_ACTIONS],
+        ),
+    }
+    checks["ok"] = (
+        checks["size_as_generated"]
+        and checks["every_state"]
+        and not any(
+            checks[k]
+            for k in ["bench_orders", "scan_runs_left", "digests_left", "audit_events_left"]
+        )
+    )
+    return checks
+
+
+def report(sizes: dict, figures: dict, load: dict, restored: dict, checks: dict) -> None:
     ok_time = figures["scan_first_s"] < TARGET_SECONDS
     ok_ratio = figures["ratio_first_to_bare"] <= TARGET_RATIO
     print(f"\ndata set: {sizes}")
@@ -203,6 +342,7 @@ def report(sizes: dict, figures: dict, load: dict) -> None:
         f"targets: < {TARGET_SECONDS:.0f} s {'met' if ok_time else 'MISSED'}; "
         f"≤ {TARGET_RATIO:.0f}× bare SQL {'met' if ok_ratio else 'MISSED'}"
     )
+    print_restore(restored, checks)
     RESULTS.write_text(
         json.dumps(
             {
@@ -219,6 +359,7 @@ def report(sizes: dict, figures: dict, load: dict) -> None:
                     "ratio_first_to_bare": TARGET_RATIO,
                     "met": ok_time and ok_ratio,
                 },
+                "restored": {**restored, **checks},
             },
             indent=2,
             ensure_ascii=False,
@@ -227,17 +368,35 @@ def report(sizes: dict, figures: dict, load: dict) -> None:
     print(f"written to {RESULTS}")
 
 
-def main() -> None:
-    args = parse_args()
+def print_restore(restored: dict, checks: dict) -> None:
+    print(
+        f"restored in {restored['total_s']:.1f} s: {checks['churn_records']} churn records "
+        f"{checks['states']}, {checks['measures']} measures; "
+        f"{'as found at the start' if checks['same_as_before'] else 'the generated ones'}; "
+        f"left behind: {checks['bench_orders']} orders, {checks['scan_runs_left']} scan runs, "
+        f"{checks['digests_left']} digests, {checks['audit_events_left']} audit events"
+    )
+    if not checks["same_as_before"] and checks["ok"]:
+        print("  (the churn tables differed from the generated ones at the start; now they match)")
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
     configure(args.database_url)
-    sizes = {
-        "customers": args.customers,
-        "orders": args.orders,
-        "lines": args.lines,
-        "managers": args.managers,
-    }
-    load = ensure_data(args.database_url, sizes)
-    report(sizes, scan_figures(args.repeat), load)
+    sizes, load = data_set(args.database_url)
+    marks, before = watermarks(), fingerprint()
+    removed = remove_bench_orders()  # left by an earlier run that was killed
+    if removed:
+        print(f"removed {removed} orders an interrupted earlier run left")
+    try:
+        figures = scan_figures(args.repeat, marks)
+    finally:
+        restored = restore(marks)
+        checks = verify(sizes, before, marks)
+        if not checks["ok"]:
+            print_restore(restored, checks)
+            raise SystemExit(f"the churn tables were not restored: {checks}")
+    report(sizes, figures, load, restored, checks)
 
 
 if __name__ == "__main__":

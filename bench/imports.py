@@ -10,7 +10,13 @@ when 1 % are bad), the dry run of the same file again (every row found and uncha
 the undo. Memory: the process's peak resident size (resource.getrusage) after each step and,
 with --tracemalloc, the peak of Python's allocations during each step (slower: the times then
 are not the ones to quote). Targets: dry run and import each under 60 s, memory under 1 GB.
-Writes bench/results_imports.json. The database (crm_bench_imports) is emptied first.
+Writes bench/results_imports.json.
+
+It runs on a small database of its own (crm_bench_imports, or BENCH_IMPORTS_DATABASE_URL),
+never on bench.generate's large one: the import must start from an empty CRM, so that database
+is emptied first (it refuses one that holds the generated data set). It leaves there only the
+benchmark's users, batches and jobs: the undo removes the imported customers, which the script
+checks. The uploaded files and error workbooks go to a temporary MEDIA_ROOT, deleted at the end.
 """
 
 import argparse
@@ -50,7 +56,7 @@ COLUMNS = [
 REGIONS = ["北京", "上海", "华北", "东北", "华东", "华南", "中南", "西部"]
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--bad-every", type=int, default=100, help="one bad row in N (1 %%)")
@@ -60,7 +66,7 @@ def parse_args():
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_IMPORTS_DATABASE_URL", DEFAULT_URL)
     )
-    return parser.parse_args()
+    return parser.parse_args(argv)
 
 
 def rows(count: int, bad_every: int, managers: list[str]):
@@ -126,11 +132,19 @@ def write_file(path: Path, fmt: str, data) -> None:
 def prepare(managers: int) -> tuple:
     """An empty CRM with the reference data, a sales manager and the account managers."""
     from django.core.management import call_command
+    from django.db import connection
 
     from apps.demo.reference import reference_data_load
     from apps.jobs import services as job_services
     from apps.rbac.models import Role, User
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('bench_meta') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            raise SystemExit(
+                f"{connection.settings_dict['NAME']} holds bench.generate's data set; this "
+                "benchmark empties its database: give it one of its own (--database-url)"
+            )
     call_command("flush", interactive=False, verbosity=0)  # post_migrate: roles come back
     reference_data_load()
     # The jobs are run by this process, step by step: nothing is handed to a broker.
@@ -200,9 +214,16 @@ def upload(user, path: Path, fmt: str):
     )
 
 
-def main() -> None:
-    args = parse_args()
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-imports-") as media:
+        os.environ["MEDIA_ROOT"] = media  # the uploads and error workbooks: removed at the end
+        run(args)
+
+
+def run(args) -> None:
     configure(args.database_url)
+    from apps.customers.models import Customer
     from apps.imports import services
     from apps.jobs.models import Job
 
@@ -251,6 +272,9 @@ def main() -> None:
         "import_under_60s": steps[1]["seconds"] < TARGET_SECONDS,
         "memory_under_1gb": max(s["peak_rss_mb"] for s in steps) * 1024**2 < TARGET_BYTES,
     }
+    left = Customer.objects.count()
+    if left:
+        raise SystemExit(f"the undo left {left} imported customers in {args.database_url}")
     print(f"the jobs alone (their own time stamps): {jobs}")
     print(verdict)
     RESULTS.write_text(
