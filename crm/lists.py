@@ -13,6 +13,7 @@ from django_filters.views import FilterView
 
 from apps.rbac.mixins import PolicyMixin
 from crm.exports import FORMATS, export_response
+from crm.paginators import CappedCountPaginator
 
 
 class ListPageView(PolicyMixin, FilterView):
@@ -21,9 +22,14 @@ class ListPageView(PolicyMixin, FilterView):
     `base_queryset()` (a selector: already scoped to the user). Optional: `sort_fields`
     ({"param": "order_by expression"}), `default_sort`, and `export_columns`
     ([(header, function of a row)]) with `export_filename`.
+
+    The total is counted up to settings.CRM_LIST_COUNT_CAP rows only (crm.paginators): a
+    longer list says "more than 10,000 records". Each sort field of a large list should be
+    backed by an index (with the scope's filter columns first where a role is scoped).
     """
 
-    paginate_by = settings.CRM_PAGE_SIZE
+    paginate_by = None  # settings.CRM_PAGE_SIZE, read on each request
+    paginator_class = CappedCountPaginator
     sort_fields: dict[str, str] = {}
     default_sort = ""
     export_columns: list = []
@@ -43,7 +49,10 @@ class ListPageView(PolicyMixin, FilterView):
             expression = self.sort_fields.get(sort.lstrip("-"))
         if expression is None:
             return ["-pk"]
-        return [f"-{expression}" if sort.startswith("-") else expression, "-pk"]
+        # The tie-break follows the direction, so one (column, id) index serves both.
+        if sort.startswith("-"):
+            return [f"-{expression}", "-pk"]
+        return [expression, "pk"]
 
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
@@ -69,6 +78,20 @@ class ListPageView(PolicyMixin, FilterView):
         headers = [header for header, _value in self.export_columns]
         table = ([value(row) for _header, value in self.export_columns] for row in rows)
         return export_response(headers=headers, rows=table, fmt=fmt, filename=self.export_filename)
+
+    def get_paginate_by(self, queryset):
+        return self.paginate_by or settings.CRM_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        """As Django's, but page=last of a list over the count cap counts it exactly once."""
+        if self.request.GET.get(self.page_kwarg) == "last":
+            paginator = self.get_paginator(
+                queryset, page_size, allow_empty_first_page=self.get_allow_empty()
+            )
+            paginator.exact_count()
+            page = paginator.page(paginator.num_pages)
+            return paginator, page, page.object_list, page.has_other_pages()
+        return super().paginate_queryset(queryset, page_size)
 
     def get_template_names(self):
         names = super().get_template_names()

@@ -8,6 +8,7 @@ from apps.customers.models import Customer
 from apps.rbac import roles
 from apps.rbac.selectors import active_users_with_role
 from crm.forms import BootstrapFilterSet
+from crm.text_search import customer_name_contains
 
 
 def _dict_choices(dict_type):
@@ -16,7 +17,7 @@ def _dict_choices(dict_type):
 
 class CustomerFilter(BootstrapFilterSet):
     number = django_filters.CharFilter(label=_("customer number"), lookup_expr="icontains")
-    name = django_filters.CharFilter(label=_("name"), lookup_expr="icontains")
+    name = django_filters.CharFilter(label=_("name"), method="filter_name")
     region = django_filters.ChoiceFilter(label=_("region"), empty_label=_("All"),
                                          choices=_dict_choices(DictItem.REGION))
     manager = django_filters.ModelChoiceFilter(
@@ -34,3 +35,7 @@ class CustomerFilter(BootstrapFilterSet):
     class Meta:
         model = Customer
         fields = ["number", "name", "region", "manager", "level", "status"]
+
+    def filter_name(self, queryset, name, value):
+        """Name contains `value` (served by the trigram or, for two characters, bigram index)."""
+        return queryset.filter(customer_name_contains(value))

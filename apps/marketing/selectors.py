@@ -1,6 +1,7 @@
 """Reads of the marketing app; every list starts from the user's scope (SPEC §3.1, §4)."""
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from apps.marketing.models import SalesChance, SalesPlan
 from apps.rbac.models import AuditEvent, User
@@ -30,7 +31,20 @@ def plan_chance_list(*, user) -> QuerySet[SalesChance]:
     if not sales_plan_policy.can(user, "view_all"):
         # The plan policy's row rule (the chance's assignee), applied to the chance itself.
         chances = chances.filter(assignee=user)
-    return chances.select_related("created_by", "assignee").annotate(plan_count=Count("plans"))
+    return chances.select_related("created_by", "assignee").annotate(plan_count=_plan_count())
+
+
+def _plan_count() -> Coalesce:
+    """The chance's number of plan items, counted per row shown (not a GROUP BY over every
+    chance before the page is cut)."""
+    plans = (
+        SalesPlan.objects.filter(chance=OuterRef("pk"))
+        .order_by()
+        .values("chance")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(plans, output_field=IntegerField()), Value(0))
 
 
 def chance_visible_list(*, user) -> QuerySet[SalesChance]:

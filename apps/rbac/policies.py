@@ -16,9 +16,21 @@ from functools import cached_property
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db import connections
+from django.db.models import F, Lookup, Model, Q, QuerySet
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, remove_perm
+
+
+class _EqualsAny(Lookup):
+    """`lhs = ANY(rhs)` (PostgreSQL): rhs an array, such as ARRAY(SELECT …)."""
+
+    lookup_name = "crm_equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = compiler.compile(self.rhs)
+        return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
 class Policy:
@@ -101,15 +113,62 @@ class Policy:
         owner_field = self.owner_field(action)
         if by_role and owner_field is None:
             return qs
-        granted = get_objects_for_user(
-            user,
-            self.permission(action),
-            klass=self.model._default_manager.all(),
-            accept_global_perms=False,
-            with_superuser=False,
-        ).values("pk")
-        own = Q(**{owner_field: user}) if by_role else Q(pk__in=[])
-        return qs.filter(own | Q(pk__in=granted))
+        shared = self.shared_rows(user, action, qs)
+        return (
+            qs.filter(self.own_rows(user, owner_field, qs) | shared)
+            if by_role
+            else qs.filter(shared)
+        )
+
+    def own_rows(self, user, owner_field: str, qs: QuerySet) -> Q:
+        """
+        The user's own rows. An owner reached through a foreign key ("customer__manager") is,
+        on PostgreSQL, `customer_id = ANY(ARRAY(SELECT id FROM customers WHERE manager = …))`:
+        the foreign key's index finds them, where a join would read both tables whole.
+        """
+        first, _, rest = owner_field.partition("__")
+        if not rest or connections[qs.db].vendor != "postgresql":
+            return Q(**{owner_field: user})
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        related = self.model._meta.get_field(first).related_model
+        owned = related._base_manager.filter(**{rest: user}).order_by().values("pk")
+        return Q(_EqualsAny(F(first), ArraySubquery(owned)))
+
+    def shared_rows(self, user, action: str, qs: QuerySet) -> Q:
+        """
+        The rows shared with `user` (or his groups) for `action`. On PostgreSQL as
+        `pk = ANY(ARRAY(SELECT …))`: with the owner condition PostgreSQL then reads the rows
+        through the indexes (a BitmapOr) instead of testing a subquery on every row of a
+        million-row table.
+        """
+        granted = self.granted_pks(user, action)
+        if connections[qs.db].vendor != "postgresql":
+            return Q(pk__in=granted)
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return Q(_EqualsAny(F("pk"), ArraySubquery(granted)))
+
+    def granted_pks(self, user, action: str) -> QuerySet:
+        """The pks of the rows shared with `user` (or his groups) for `action`: a subquery."""
+        from django.contrib.contenttypes.models import ContentType
+        from django.db.models import BigIntegerField
+        from django.db.models.functions import Cast
+        from guardian.models import GroupObjectPermission, UserObjectPermission
+
+        rule = {
+            "permission__content_type": ContentType.objects.get_for_model(self.model),
+            "permission__codename": f"{action}_{self.model._meta.model_name}",
+        }
+        as_pk = Cast("object_pk", BigIntegerField())
+        by_user = UserObjectPermission.objects.filter(user=user, **rule)
+        by_group = GroupObjectPermission.objects.filter(group__user=user, **rule)
+        return (
+            by_user.annotate(obj=as_pk)
+            .values("obj")
+            .union(by_group.annotate(obj=as_pk).values("obj"), all=True)
+            .order_by()
+        )
 
 
 # rbac

@@ -4,9 +4,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.customers.models import Customer
 from apps.service import selectors
 from apps.service.models import ServiceTicket
 from crm.forms import BootstrapFilterSet
+from crm.text_search import customer_name_contains
 
 
 class TicketFilter(BootstrapFilterSet):
@@ -29,7 +31,10 @@ class TicketFilter(BootstrapFilterSet):
         fields = ["customer", "title", "type", "created_from", "created_to"]
 
     def filter_customer(self, queryset, name, value):
-        return queryset.filter(Q(customer__name__icontains=value) | Q(customer__number=value))
+        # A subquery on the customers (their name indexes and the unique number) rather than
+        # conditions across the join, which PostgreSQL can only test on every joined row.
+        customers = Customer.objects.filter(customer_name_contains(value) | Q(number=value))
+        return queryset.filter(customer__in=customers.values("pk"))
 
 
 class TicketArchiveFilter(TicketFilter):
