@@ -17,10 +17,15 @@ test: install-dev assets messages
 test-fast: install-dev assets messages  ## the suite without the browser tests
 	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-# Pages in-process; then the million-row churn scan, reports and the 100,000-row import.
+# The large data set (generated once, then reused), every page and a 2-minute load run against
+# gunicorn (bench/results.json), then the churn scan, reports and the 100,000-row import.
+# `make bench BENCH_ARGS=--quick`: fewer repeats and a 20-second load run; GENERATE_ARGS=--scale
+# 0.01 makes a hundredth of the data. The load run needs wrk (apt-get install -y wrk).
 bench: install-dev assets messages
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1) || \
+	  echo "wrk is missing and could not be installed, the load run is skipped: apt-get install -y wrk"
+	$(BIN)/python -m bench.generate $(GENERATE_ARGS)
 	$(BIN)/python -m bench $(BENCH_ARGS)
-	$(BIN)/python -m bench.generate
 	$(BIN)/python -m bench.churn_scan
 	$(BIN)/python -m bench.reports
 	$(BIN)/python -m bench.imports
