@@ -45,3 +45,16 @@ def client_as(client, user_of):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def restore_celery_conf():
+    """The broker a test set on Celery's conf (tests/reports/broker.py) never leaks into others."""
+    from crm.celery import app as celery_app
+    from tests.reports.broker import reset_connections
+
+    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    yield
+    if (celery_app.conf.broker_url, celery_app.conf.task_always_eager) != saved:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+        reset_connections()

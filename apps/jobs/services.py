@@ -91,15 +91,33 @@ class JobContext:
 
     @contextmanager
     def output(self, filename: str):
-        """A binary file for the job's result, renamed into place only when complete."""
+        """
+        A binary file for the job's result, renamed into place only when complete, and only
+        while this attempt still owns the job. Each attempt writes a part file of its own: an
+        attempt given up for dead whose worker comes back (stalled, not killed) can neither
+        mix its bytes into the next attempt's file nor replace the file the job finished with.
+        Part files of earlier attempts (a killed worker's) are removed.
+        """
         name = f"jobs/{self.job.pk}/{get_valid_filename(Path(filename).name)}"
         path = Path(default_storage.path(name))
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial_path = path.with_name(path.name + ".part")
+        attempt = self.job.attempts
+        for left in path.parent.glob(f"{path.name}.*.part"):
+            earlier = left.name.removeprefix(f"{path.name}.").removesuffix(".part")
+            if earlier.isdigit() and int(earlier) < attempt:
+                left.unlink(missing_ok=True)
+        partial_path = path.with_name(f"{path.name}.{attempt}.part")
         try:
             with open(partial_path, "wb") as stream:
                 yield stream
-            os.replace(partial_path, path)
+            # The row lock keeps the sweeper from giving the job away during the rename.
+            with transaction.atomic():
+                if not self._mine().select_for_update().exists():
+                    logger.warning(
+                        "job %s: attempt %s was given up, its file is dropped", self.job.pk, attempt
+                    )
+                    return
+                os.replace(partial_path, path)
         finally:
             partial_path.unlink(missing_ok=True)
         self.result_file = name
