@@ -10,8 +10,6 @@ gets them from SAMPLERS: a function of the signed-in user that returns an object
 the benchmark data (or None when the data holds none; the page is then reported as skipped).
 """
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
@@ -74,16 +72,9 @@ class Page:
 
 def url_matrix() -> dict:
     """EXPECTED of every tests/<package>/url_matrix.py, merged (as the matrix test does)."""
-    import tests
+    from tests.url_matrices import merged
 
-    merged = {}
-    for package in pkgutil.iter_modules(tests.__path__):
-        try:
-            module = importlib.import_module(f"tests.{package.name}.url_matrix")
-        except ModuleNotFoundError:
-            continue
-        merged.update(getattr(module, "EXPECTED", {}))
-    return merged
+    return merged("EXPECTED")
 
 
 def served(expected: dict) -> dict:

@@ -12,17 +12,15 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
 
 from crm.celery import app as celery_app
-from tests.reports.broker import reset_connections, use_broker, wait_for
+from tests.reports.broker import celery_worker, reset_connections, use_broker, wait_for
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
@@ -141,41 +139,14 @@ def worker(tmp_path, settings, redis_server):
 
     def start() -> subprocess.Popen:
         log_path = tmp_path / f"worker{len(started)}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "crm.settings_test",
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-            "REDIS_URL": redis_server.url,
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "CONN_MAX_AGE": "0",
-        }
-        with open(log_path, "wb") as out:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "crm",
-                    "worker",
-                    "-P",
-                    "solo",
-                    "-l",
-                    "INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        process = celery_worker(
+            log_path,
+            DJANGO_SETTINGS_MODULE="crm.settings_test",
+            REDIS_URL=redis_server.url,
+            MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        )
         process.log_path = log_path
         started.append(process)
-        wait_for(lambda: b"ready." in log_path.read_bytes() or process.poll() is not None, 60)
-        assert process.poll() is None, log_path.read_text()
         return process
 
     yield start

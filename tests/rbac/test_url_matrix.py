@@ -1,30 +1,14 @@
 """Every URL × every principal answers as tests/rbac/url_matrix.py says (GET)."""
 
-import importlib
-import pkgutil
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import tests
 from tests.factories import UserFactory
 from tests.rbac.url_matrix import ANON, LOGIN, PRINCIPALS
+from tests.url_matrices import merged
 
-
-def _merged(attribute: str) -> dict:
-    """EXPECTED or SAMPLES of every tests/<package>/url_matrix.py, merged."""
-    merged = {}
-    for package in pkgutil.iter_modules(tests.__path__):
-        try:
-            module = importlib.import_module(f"tests.{package.name}.url_matrix")
-        except ModuleNotFoundError:
-            continue
-        merged.update(getattr(module, attribute, {}))
-    return merged
-
-
-EXPECTED = _merged("EXPECTED")
-SAMPLES = _merged("SAMPLES")
+EXPECTED = merged("EXPECTED")
+SAMPLES = merged("SAMPLES")
 
 pytestmark = pytest.mark.django_db
 

@@ -6,20 +6,23 @@ a Redis database of its own so that no other worker on this machine takes the me
 wait is bounded; the fixture stops the worker it started, by its pid.
 """
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.urls import reverse
 
 from apps.jobs.models import Job
 from apps.reports.models import ReportSnapshot
-from tests.reports.broker import CLOSED_PORT, reset_connections, use_broker, wait_for
+from tests.reports.broker import (
+    CLOSED_PORT,
+    celery_worker,
+    reset_connections,
+    use_broker,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,39 +35,8 @@ def start_worker(tmp_path, settings):
     started = []
 
     def start():
-        log = tmp_path / f"worker{len(started)}.log"
-        env = {
-            **os.environ,
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{connection.settings_dict['NAME']}",
-            "REDIS_URL": REDIS,
-            "CONN_MAX_AGE": "0",
-        }
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "crm",
-                    "worker",
-                    "-P",
-                    "solo",
-                    "-l",
-                    "INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                ],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+        process = celery_worker(tmp_path / f"worker{len(started)}.log", REDIS_URL=REDIS)
         started.append(process)
-        wait_for(lambda: b"ready." in log.read_bytes() or process.poll() is not None, 60)
-        assert process.poll() is None, log.read_text()
         return process
 
     yield start

@@ -3,10 +3,7 @@ Two sales managers assign the same new service at the same moment, on real paral
 connections: the row lock lets one win; the other is told it was assigned meanwhile.
 """
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -15,31 +12,10 @@ from apps.service import services
 from apps.service.models import ServiceTicket
 from crm.exceptions import InvalidTransition
 from tests.factories import UserFactory
+from tests.reliability.parallel import run_together
 from tests.service.factories import ServiceTicketFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*calls):
-    """Run each call in its own thread (own DB connection), released at once by a barrier."""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(index, call):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = call()
-        except Exception as error:  # the outcome under test, whatever it is
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.parametrize("managers", [2, 6])
@@ -49,7 +25,7 @@ def test_sales_managers_assigning_at_once_one_wins_and_the_others_are_told(manag
     managers = [UserFactory(role="sales_manager") for _ in range(managers)]
 
     outcomes = run_together(
-        *[
+        [
             lambda m=m, a=a: services.ticket_assign(ticket_id=ticket.pk, assignee_id=a.pk, actor=m)
             for m, a in zip(managers, assignees, strict=True)
         ]
@@ -74,7 +50,7 @@ def test_two_sales_managers_posting_the_assign_form_at_once_see_who_won():
     url = reverse("service:ticket-assign", args=[ticket.pk])
 
     responses = run_together(
-        *[
+        [
             lambda c=c, a=a: c.post(url, {"assignee": a.pk}, HTTP_ACCEPT_LANGUAGE="en")
             for c, a in zip(clients, assignees, strict=True)
         ]
