@@ -44,7 +44,11 @@ def charts_loaded(page) -> None:
 
 
 def open_report(page, right_code: str) -> None:
-    page.locator(f"[data-testid=menu] [data-right={right_code}]").click()
+    link = page.locator(f"[data-testid=menu] [data-right={right_code}]")
+    link.click()
+    # The previous report stays visible until the new page replaces it: wait for the new page
+    # (its menu marks the report as current) before reading any row.
+    expect(link).to_have_attribute("aria-current", "page")
     expect(page.get_by_test_id("report")).to_be_visible()
 
 

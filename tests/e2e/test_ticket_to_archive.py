@@ -47,7 +47,9 @@ class Journey:
         expect(self.page.locator("html")).to_have_attribute("lang", self.language)
 
     def open_menu_page(self, code):
-        self.page.locator(f"[data-testid=menu] [data-right={code}]").click()
+        link = self.page.locator(f"[data-testid=menu] [data-right={code}]")
+        link.click()
+        expect(link).to_have_attribute("aria-current", "page")  # the new page has replaced the old
 
     def handle(self, user, ticket, text):
         self.sign_in(user)
