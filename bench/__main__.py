@@ -3,6 +3,7 @@ Page benchmark and load run (issue 8, "Speed at scale"), against gunicorn as in 
 
     python -m bench [--database-url postgres://…/crm_bench_large] [--quick]
                     [--seed-demo 2000] [--repeat 20] [--load-seconds 120] [--load-users 50]
+                    [--think 1-5] [--saturation-seconds 30]
                     [--only customers:] [--no-pages] [--no-load]
 
 It starts its own gunicorn (DEBUG off, whitenoise, CRM_SERVER_TIMING on) on a free loopback
@@ -16,9 +17,11 @@ creating their sessions, then:
    requests), its SQL query count, and the bare SQL: the page's SELECTs, captured once
    in-process, run directly in PostgreSQL (total and slowest). Target: where the bare SQL takes
    over 20 ms, the page's median stays within 2× of it.
-2. Load: --load-users concurrent users (wrk) on a mixed workload for --load-seconds:
+2. Load: --load-users concurrent users (wrk) on a mixed workload for --load-seconds, each
+   pausing --think seconds (1–5, at random) between pages as a person reading them would:
    throughput, p50/p95/p99, errors, workers' memory. Targets: 0 errors, p95 under 300 ms,
-   memory flat.
+   memory flat. Then --saturation-seconds of the same users with no pause: the most requests
+   per second the machine serves, and the latency once it is saturated.
 
 Prints the tables; writes bench/results.json. The database is only read, apart from the
 sessions it creates (deleted at the end) and the report snapshots the report pages store.
@@ -66,6 +69,17 @@ def parse_args(argv=None):
     parser.add_argument("--load-seconds", type=int, default=120)
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument(
+        "--think",
+        default="1-5",
+        help="seconds each load user waits between pages, min-max (0-0: none)",
+    )
+    parser.add_argument(
+        "--saturation-seconds",
+        type=int,
+        default=30,
+        help="then the same users without think time: the most the machine serves (0: skip)",
+    )
+    parser.add_argument(
         "--load-accounts", type=int, default=5, help="distinct users per role in the load run"
     )
     parser.add_argument("--only", default="", help="measure only the pages whose URL name has this")
@@ -75,6 +89,11 @@ def parse_args(argv=None):
     if args.quick:
         args.repeat, args.budget = min(args.repeat, 5), 1.0
         args.load_seconds, args.load_users = min(args.load_seconds, 20), min(args.load_users, 20)
+        args.saturation_seconds = min(args.saturation_seconds, 10)
+    low, _, high = args.think.partition("-")
+    args.think_ms = (round(float(low) * 1000), round(float(high or low) * 1000))
+    if not 0 <= args.think_ms[0] <= args.think_ms[1]:
+        parser.error("--think: min-max seconds, e.g. 1-5")
     return args
 
 
@@ -505,8 +524,30 @@ def main(argv=None) -> None:
                     f"\nLoad run: {len(items)} pages in the mix, {args.load_users} users, "
                     f"{args.load_seconds} s …"
                 )
-                load = load_run.run(server, items, users=args.load_users, seconds=args.load_seconds)
+                load = load_run.run(
+                    server,
+                    items,
+                    users=args.load_users,
+                    seconds=args.load_seconds,
+                    think_ms=args.think_ms,
+                )
                 load_run.print_load(load)
+                if args.saturation_seconds and args.think_ms[1] and "skipped" not in load:
+                    seconds = args.saturation_seconds
+                    print(f"\nSaturation: the same users without think time, {seconds} s …")
+                    saturation = load_run.run(server, items, users=args.load_users, seconds=seconds)
+                    load_run.print_load(saturation)
+                    load["saturation"] = {
+                        key: saturation[key]
+                        for key in (
+                            "seconds",
+                            "requests",
+                            "throughput_rps",
+                            "p50_ms",
+                            "p95_ms",
+                            "errors",
+                        )
+                    }
         document = write_results(
             RESULTS,
             machine=machine_info(conn),

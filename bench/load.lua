@@ -2,6 +2,8 @@
 -- Run with as many threads as connections (-t N -c N): each thread then has one connection, so
 -- its requests and responses alternate and each response is timed from its own request.
 -- The workload file has one request a line: label, path, session cookie (tab-separated).
+-- BENCH_THINK_MIN_MS / BENCH_THINK_MAX_MS: each user waits a random time in that range between
+-- a response and its next request (a person reading the page); 0 and 0 hammer without pause.
 local ffi = require("ffi")
 ffi.cdef [[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
@@ -31,6 +33,16 @@ function init(args)
   -- Each user walks the shuffled workload from its own starting place.
   position = (id * 7919) % #items
   log = {}
+  think_min = tonumber(os.getenv("BENCH_THINK_MIN_MS") or "0")
+  think_max = tonumber(os.getenv("BENCH_THINK_MAX_MS") or "0")
+  math.randomseed(id * 104729)
+end
+
+function delay()
+  if think_max <= 0 then
+    return 0
+  end
+  return math.random(think_min, think_max)
 end
 
 function request()

@@ -109,8 +109,15 @@ def _round(value):
     return None if value is None else round(value, 1)
 
 
-def run(server, items, *, users: int, seconds: int, sample_every: float = 10) -> dict:
-    """Run wrk against `server` (bench.server.Gunicorn) with the workload `items`."""
+def run(
+    server, items, *, users: int, seconds: int, think_ms=(0, 0), sample_every: float = 10
+) -> dict:
+    """
+    Run wrk against `server` (bench.server.Gunicorn) with the workload `items`; each user waits
+    a random `think_ms` (min, max) between a response and its next request ((0, 0): none).
+    The server's keep-alive must outlast the longest wait, or wrk counts the closed
+    connections as errors.
+    """
     wrk = shutil.which("wrk")
     if wrk is None:
         print(WRK_MISSING)
@@ -118,7 +125,13 @@ def run(server, items, *, users: int, seconds: int, sample_every: float = 10) ->
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         workload, out = Path(tmp) / "workload.tsv", Path(tmp) / "log.tsv"
         write_workload(workload, items)
-        env = {**os.environ, "BENCH_WORKLOAD": str(workload), "BENCH_LOAD_OUT": str(out)}
+        env = {
+            **os.environ,
+            "BENCH_WORKLOAD": str(workload),
+            "BENCH_LOAD_OUT": str(out),
+            "BENCH_THINK_MIN_MS": str(think_ms[0]),
+            "BENCH_THINK_MAX_MS": str(think_ms[1]),
+        }
         memory = [{"t": 0.0, "rss_mb": server.rss_mb()}]
         stop = threading.Event()
         start = time.monotonic()
@@ -152,6 +165,7 @@ def run(server, items, *, users: int, seconds: int, sample_every: float = 10) ->
         rows, summary = parse_log(out.read_text())
     result = summarise(rows, summary, memory)
     result["users"] = users
+    result["think_ms"] = list(think_ms)
     result["workload"] = sorted({label for label, _u, _s in items})
     return result
 
@@ -159,8 +173,10 @@ def run(server, items, *, users: int, seconds: int, sample_every: float = 10) ->
 def print_load(result: dict) -> None:
     if "skipped" in result:
         return
+    think = result.get("think_ms") or [0, 0]
+    pause = f"{think[0] / 1000:g}–{think[1] / 1000:g} s think time" if think[1] else "no think time"
     print(
-        f"\nLoad run: {result['users']} users, {result['seconds']} s, "
+        f"\nLoad run: {result['users']} users ({pause}), {result['seconds']} s, "
         f"{result['requests']} requests, {result['throughput_rps']} req/s; "
         f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, p99 {result['p99_ms']} ms; "
         f"errors {result['errors']}"

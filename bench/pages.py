@@ -17,7 +17,7 @@ ADMIN, SM, AM, EX = "admin", "sales_manager", "account_manager", "executive"
 ROLES = [ADMIN, SM, AM, EX]
 
 # A filter per list page: what a user types to find one company, a trade name of the generated
-# data ("智泰": about 1,400 of the million customers; bench.generate's company names).
+# data ("智泰": 1,234 of the million customers; bench.generate's company names).
 SEARCH = "智泰"
 FILTERS = {
     "rbac:user-list": "username=am",

@@ -23,6 +23,10 @@ LOG_DIR = BASE_DIR / "var" / "bench"
 # listen backlog. The generous timeout lets a heavy report be computed in the request the first
 # time (Celery runs eagerly here, with no worker); production leaves that to the worker.
 WORKERS, THREADS, TIMEOUT = 3, 4, 300
+# Idle keep-alive connections are parked by the gthread worker (no thread held): keep them as
+# long as the load balancer in front keeps a browser's (nginx's keepalive_timeout: 75 s), longer
+# than the load run's think time.
+KEEP_ALIVE = 75
 
 
 def free_port() -> int:
@@ -59,6 +63,8 @@ class Gunicorn:
             str(TIMEOUT),
             "--backlog",
             "2048",
+            "--keep-alive",
+            str(KEEP_ALIVE),
         ]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(  # its own session: the pid is its process group

@@ -58,6 +58,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
@@ -166,6 +167,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through TEMPLATES, so templates/django/forms/ may override Django's own
+# (select.html: options inline).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # STATIC
 # ------------------------------------------------------------------------------

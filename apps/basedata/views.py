@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.basedata import selectors
 from apps.basedata.filters import ProductFilter, StorageFilter
 from apps.rbac.policies import product_policy, storage_policy
+from crm.exports import column
 from crm.lists import ListPageView
 
 
@@ -16,10 +17,13 @@ class ProductListView(ListPageView):
     default_sort = "name"
     export_filename = "products"
     export_columns = [
-        (_("No."), lambda p: p.pk), (_("name"), lambda p: p.name),
-        (_("model"), lambda p: p.model), (_("grade/batch"), lambda p: p.batch),
-        (_("unit"), lambda p: p.unit), (_("unit price (CNY)"), lambda p: p.price),
-        (_("memo"), lambda p: p.memo),
+        column(_("No."), "pk"),
+        column(_("name"), "name"),
+        column(_("model"), "model"),
+        column(_("grade/batch"), "batch"),
+        column(_("unit"), "unit"),
+        column(_("unit price (CNY)"), "price"),
+        column(_("memo"), "memo"),
     ]
 
     def base_queryset(self):
@@ -34,9 +38,18 @@ class StorageListView(ListPageView):
     default_sort = "warehouse"
     export_filename = "stock"
     export_columns = [
-        (_("No."), lambda s: s.pk), (_("product"), lambda s: str(s.product)),
-        (_("warehouse"), lambda s: s.warehouse), (_("bin"), lambda s: s.ware),
-        (_("count"), lambda s: s.count), (_("memo"), lambda s: s.memo),
+        column(_("No."), "pk"),
+        column(
+            _("product"),
+            "product__name",
+            "product__model",
+            "product__batch",
+            format=lambda *parts: "-".join(part for part in parts if part),
+        ),
+        column(_("warehouse"), "warehouse"),
+        column(_("bin"), "ware"),
+        column(_("count"), "count"),
+        column(_("memo"), "memo"),
     ]
 
     def base_queryset(self):

@@ -8,7 +8,7 @@ from apps.customers.models import Customer
 from apps.rbac import roles
 from apps.rbac.selectors import active_users_with_role
 from crm.forms import BootstrapFilterSet
-from crm.text_search import customer_name_contains
+from crm.text_search import customer_name_contains, customer_number_contains
 
 
 def _dict_choices(dict_type):
@@ -16,20 +16,26 @@ def _dict_choices(dict_type):
 
 
 class CustomerFilter(BootstrapFilterSet):
-    number = django_filters.CharFilter(label=_("customer number"), lookup_expr="icontains")
+    number = django_filters.CharFilter(label=_("customer number"), method="filter_number")
     name = django_filters.CharFilter(label=_("name"), method="filter_name")
-    region = django_filters.ChoiceFilter(label=_("region"), empty_label=_("All"),
-                                         choices=_dict_choices(DictItem.REGION))
+    region = django_filters.ChoiceFilter(
+        label=_("region"), empty_label=_("All"), choices=_dict_choices(DictItem.REGION)
+    )
     manager = django_filters.ModelChoiceFilter(
-        label=_("account manager"), empty_label=_("All"),
+        label=_("account manager"),
+        empty_label=_("All"),
         queryset=lambda request: active_users_with_role(roles.ACCOUNT_MANAGER),
     )
-    level = django_filters.ChoiceFilter(label=_("level"), empty_label=_("All"),
-                                        choices=_dict_choices(DictItem.LEVEL))
+    level = django_filters.ChoiceFilter(
+        label=_("level"), empty_label=_("All"), choices=_dict_choices(DictItem.LEVEL)
+    )
     status = django_filters.ChoiceFilter(
-        label=_("status"), empty_label=_("All"),
-        choices=[(Customer.Status.NORMAL, Customer.Status.NORMAL.label),
-                 (Customer.Status.LOST, Customer.Status.LOST.label)],
+        label=_("status"),
+        empty_label=_("All"),
+        choices=[
+            (Customer.Status.NORMAL, Customer.Status.NORMAL.label),
+            (Customer.Status.LOST, Customer.Status.LOST.label),
+        ],
     )
 
     class Meta:
@@ -39,3 +45,7 @@ class CustomerFilter(BootstrapFilterSet):
     def filter_name(self, queryset, name, value):
         """Name contains `value` (served by the trigram or, for two characters, bigram index)."""
         return queryset.filter(customer_name_contains(value))
+
+    def filter_number(self, queryset, name, value):
+        """Number contains `value` (served by the trigram or, for two characters, bigram index)."""
+        return queryset.filter(customer_number_contains(value))

@@ -28,6 +28,7 @@ from apps.jobs.views import job_context
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import import_batch_policy
 from crm.exceptions import DomainError
+from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -52,16 +53,16 @@ class BatchListView(ListPageView):
     default_sort = "-created_at"
     export_filename = "imports"
     export_columns = [
-        (_("time"), lambda b: b.created_at),
-        (_("Data"), lambda b: kind_label(b.kind)),
-        (_("file name"), lambda b: b.original_name),
-        (_("status"), lambda b: b.get_status_display()),
-        (_("imported by"), lambda b: b.created_by),
-        (pgettext_lazy("import count", "rows"), lambda b: b.rows_total),
-        (pgettext_lazy("import count", "new"), lambda b: b.rows_new),
-        (pgettext_lazy("import count", "updated"), lambda b: b.rows_updated),
-        (pgettext_lazy("import count", "unchanged"), lambda b: b.rows_unchanged),
-        (pgettext_lazy("import count", "invalid"), lambda b: b.rows_invalid),
+        column(_("time"), "created_at"),
+        column(_("Data"), "kind", format=kind_label),
+        column(_("file name"), "original_name"),
+        column(_("status"), "status", choices=ImportBatch.Status),
+        column(_("imported by"), user_name("created_by")),
+        column(pgettext_lazy("import count", "rows"), "rows_total"),
+        column(pgettext_lazy("import count", "new"), "rows_new"),
+        column(pgettext_lazy("import count", "updated"), "rows_updated"),
+        column(pgettext_lazy("import count", "unchanged"), "rows_unchanged"),
+        column(pgettext_lazy("import count", "invalid"), "rows_invalid"),
     ]
 
     def base_queryset(self):

@@ -6,16 +6,21 @@ from django.utils.translation import gettext_lazy as _
 from apps.marketing.models import SalesChance
 from apps.marketing.selectors import PLAN_STATUSES
 from crm.forms import BootstrapFilterSet
+from crm.text_search import contains
 
 
 class SalesChanceFilter(BootstrapFilterSet):
-    customer_name = django_filters.CharFilter(label=_("Customer name"), lookup_expr="icontains")
-    title = django_filters.CharFilter(label=_("Summary"), lookup_expr="icontains")
-    linkman = django_filters.CharFilter(label=_("Linkman"), lookup_expr="icontains")
+    customer_name = django_filters.CharFilter(label=_("Customer name"), method="filter_contains")
+    title = django_filters.CharFilter(label=_("Summary"), method="filter_contains")
+    linkman = django_filters.CharFilter(label=_("Linkman"), method="filter_contains")
 
     class Meta:
         model = SalesChance
         fields = ["customer_name", "title", "linkman"]
+
+    def filter_contains(self, queryset, name, value):
+        """The field contains `value` (its trigram or, for two characters, bigram index)."""
+        return queryset.filter(contains(name, value))
 
 
 class SalesPlanFilter(SalesChanceFilter):

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
@@ -14,6 +15,7 @@ from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCre
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import audit_policy, role_policy, user_policy
 from crm.exceptions import DomainError
+from crm.exports import column
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -35,6 +37,13 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+def _role_label(name: str | None, name_en: str | None) -> str:
+    """Role.label from a row's exported values: "" without a role."""
+    if (get_language() or "").startswith("en") and name_en:
+        return name_en
+    return name or ""
+
+
 class UserListView(ListPageView):
     policy, action = user_policy, "view"
     filterset_class = UserFilter
@@ -43,11 +52,11 @@ class UserListView(ListPageView):
     default_sort = "username"
     export_filename = "users"
     export_columns = [
-        (_("Username"), lambda u: u.username),
-        (_("Full name"), lambda u: u.full_name),
-        (_("Role"), lambda u: u.role.label if u.role else ""),
-        (_("Active"), lambda u: u.is_active),
-        (_("Last login"), lambda u: u.last_login),
+        column(_("Username"), "username"),
+        column(_("Full name"), "full_name"),
+        column(_("Role"), "role__name", "role__name_en", format=_role_label),
+        column(_("Active"), "is_active"),
+        column(_("Last login"), "last_login"),
     ]
 
     def base_queryset(self):

@@ -1,23 +1,19 @@
 """
 CSV and XLSX downloads of a report's table. Small tables are answered in the request through
-crm.exports; bigger ones are written by a background job (streamed to a file, formulas
-neutralised cell by cell as crm.exports does) and downloaded from the job page.
+crm.exports; bigger ones are written by a background job (streamed to a file by crm.exports'
+writers, formulas neutralised) and downloaded from the job page.
 """
-
-import csv
-import io
 
 from django.conf import settings
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from apps.jobs.services import job_create
 from apps.reports import selectors
 from apps.reports.registry import REPORTS
 from apps.reports.services import report_url, snapshot_compute
 from crm.exceptions import DomainError
-from crm.exports import export_response, safe_cell
+from crm.exports import export_response, write_csv, write_xlsx
 
 EXPORT_JOB = "reports.export"
 XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, less the header row
@@ -78,7 +74,7 @@ def export_job(context) -> dict:
     context.progress(0, total)
     headers, rows = table(snapshot)
     with context.output(filename(snapshot, p["format"])) as stream:
-        writer = _write_xlsx if p["format"] == "xlsx" else _write_csv
+        writer = write_xlsx if p["format"] == "xlsx" else write_csv
         writer(stream, headers, _counted(rows, context, total))
     return {"snapshot": snapshot.pk, "rows": total}
 
@@ -91,22 +87,4 @@ def _counted(rows, context, total):
     for number, row in enumerate(rows, start=1):
         if number % PROGRESS_EVERY == 0:
             context.progress(number, total)
-        yield [safe_cell(value) for value in row]
-
-
-def _write_csv(stream, headers, rows) -> None:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # BOM: Excel reads UTF-8
-    writer = csv.writer(text)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    text.flush()
-    text.detach()
-
-
-def _write_xlsx(stream, headers, rows) -> None:
-    workbook = Workbook(write_only=True)  # streams rows: memory stays flat
-    sheet = workbook.create_sheet()
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(stream)
+        yield row  # the writers neutralise formulas

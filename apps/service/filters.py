@@ -33,7 +33,7 @@ class TicketFilter(BootstrapFilterSet):
     def filter_customer(self, queryset, name, value):
         # A subquery on the customers (their name indexes and the unique number) rather than
         # conditions across the join, which PostgreSQL can only test on every joined row.
-        customers = Customer.objects.filter(customer_name_contains(value) | Q(number=value))
+        customers = Customer.objects.filter(customer_name_contains(value, also=Q(number=value)))
         return queryset.filter(customer__in=customers.values("pk"))
 
 

@@ -126,7 +126,11 @@ class ServiceTicket(TimeStampedModel):
                 name="cst_service_satisfaction_1_5",
             ),
         ]
-        indexes = [models.Index(fields=["assignee", "status"], name="cst_service_assignee_idx")]
+        indexes = [
+            models.Index(fields=["assignee", "status"], name="cst_service_assignee_idx"),
+            # The feedback badge and list: "handled tickets I created".
+            models.Index(fields=["created_by", "status"], name="cst_service_creator_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.title}"

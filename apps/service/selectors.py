@@ -11,7 +11,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Value,
@@ -28,7 +27,7 @@ from apps.rbac.models import AuditEvent, User
 from apps.rbac.policies import service_ticket_policy
 from apps.rbac.roles import ACCOUNT_MANAGER
 from apps.service.models import ServiceRound, ServiceTicket
-from crm.text_search import customer_name_contains
+from crm.text_search import customer_name_or_number_contains
 
 S = ServiceTicket.Status
 CUSTOMER_SEARCH_LIMIT = 20
@@ -205,7 +204,7 @@ def customer_picker_options(*, user, query: str = "", selected=None) -> tuple[li
     """
     customers = customer_list(user=user)
     if query := query.strip():
-        customers = customers.filter(customer_name_contains(query) | Q(number__icontains=query))
+        customers = customers.filter(customer_name_or_number_contains(query))
     found = list(customers.order_by("name", "pk")[: CUSTOMER_SEARCH_LIMIT + 1])
     more, found = len(found) > CUSTOMER_SEARCH_LIMIT, found[:CUSTOMER_SEARCH_LIMIT]
     chosen = str(selected or "")

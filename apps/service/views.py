@@ -20,7 +20,9 @@ from apps.service.forms import (
 )
 from apps.service.models import ServiceTicket
 from crm.exceptions import DomainError
+from crm.exports import column, user_name
 from crm.lists import ListPageView
+from crm.select_options import RenderedOptions
 from crm.views import DomainErrorMixin
 
 S = ServiceTicket.Status
@@ -31,19 +33,19 @@ def _name(user) -> str:
 
 
 EXPORT_COLUMNS = [
-    (gettext_lazy("No."), lambda t: t.pk),
-    (gettext_lazy("Customer number"), lambda t: t.customer.number),
-    (gettext_lazy("Customer"), lambda t: t.customer.name),
-    (gettext_lazy("Summary"), lambda t: t.title),
-    (gettext_lazy("Service type"), lambda t: t.type_label),
-    (gettext_lazy("Status"), lambda t: t.get_status_display()),
-    (gettext_lazy("Created by"), lambda t: _name(t.created_by)),
-    (gettext_lazy("Created at"), lambda t: t.created_at),
-    (pgettext_lazy("service", "Assigned to"), lambda t: _name(t.assignee)),
-    (pgettext_lazy("service", "Assigned at"), lambda t: t.assigned_at),
-    (gettext_lazy("Handled by"), lambda t: _name(t.handled_by)),
-    (gettext_lazy("Handled at"), lambda t: t.handled_at),
-    (gettext_lazy("Satisfaction"), lambda t: t.satisfaction),
+    column(gettext_lazy("No."), "pk"),
+    column(gettext_lazy("Customer number"), "customer__number"),
+    column(gettext_lazy("Customer"), "customer__name"),
+    column(gettext_lazy("Summary"), "title"),
+    column(gettext_lazy("Service type"), "type_label"),
+    column(gettext_lazy("Status"), "status", choices=S),
+    column(gettext_lazy("Created by"), user_name("created_by")),
+    column(gettext_lazy("Created at"), "created_at"),
+    column(pgettext_lazy("service", "Assigned to"), user_name("assignee")),
+    column(pgettext_lazy("service", "Assigned at"), "assigned_at"),
+    column(gettext_lazy("Handled by"), user_name("handled_by")),
+    column(gettext_lazy("Handled at"), "handled_at"),
+    column(gettext_lazy("Satisfaction"), "satisfaction"),
 ]
 
 
@@ -80,8 +82,9 @@ class TicketAssignListView(TicketListView):
     row_actions = ["assign", "delete"]
 
     def get_context_data(self, **kwargs):
-        managers = list(selectors.account_manager_list())
-        return super().get_context_data(account_managers=managers, **kwargs)
+        managers = selectors.account_manager_list()
+        options = RenderedOptions((manager.pk, manager.display_name) for manager in managers)
+        return super().get_context_data(assignee_options=options, **kwargs)
 
 
 class TicketHandleListView(TicketListView):

@@ -41,3 +41,9 @@ def label_of(value, labels: dict):
     if value in (None, ""):
         return ""
     return labels.get(str(value), value)
+
+
+@register.filter
+def selecting(options, value):
+    """{{ options|selecting:row.value }}: see crm.select_options."""
+    return options.selecting(value)

@@ -132,3 +132,11 @@ def test_the_table_has_a_line_per_page_and_the_json_has_every_section(tmp_path):
         "p95 under 300 ms": False,
         "memory flat": True,
     }
+
+
+def test_load_users_think_between_pages_unless_told_not_to():
+    assert runner.parse_args([]).think_ms == (1000, 5000)
+    assert runner.parse_args(["--think", "0.5-2"]).think_ms == (500, 2000)
+    assert runner.parse_args(["--think", "0"]).think_ms == (0, 0)
+    with pytest.raises(SystemExit):
+        runner.parse_args(["--think", "5-1"])

@@ -42,6 +42,28 @@ def test_the_assign_list_shows_every_new_service_and_nothing_else(client_as):
     assert listed(response) == {new.pk}
 
 
+def test_each_row_offers_every_account_manager_with_the_customers_own_preselected(client_as):
+    manager = UserFactory(role="account_manager", full_name="李<四>")
+    other = UserFactory(role="account_manager", full_name="王五")
+    UserFactory(role="account_manager", full_name="离职", is_active=False)
+    theirs = ServiceTicketFactory(customer=CustomerFactory(manager=manager))
+    nobodys = ServiceTicketFactory(customer=CustomerFactory(manager=None), created_by=other)
+
+    page = client_as("sales_manager").get(reverse("service:ticket-assign-list")).content.decode()
+
+    def options(ticket):
+        select = page.split(f'id="assignee-{ticket.pk}"', 1)[1].split("</select>", 1)[0]
+        return select.split("<option")[1:]
+
+    labels = [o.split(">", 1)[1].split("<")[0] for o in options(theirs)]
+    assert labels[1:] == ["李&lt;四&gt;", "王五"]
+    assert [o for o in options(theirs) if " selected" in o] == [
+        f' value="{manager.pk}" selected>李&lt;四&gt;</option>'
+    ]
+    assert not [o for o in options(nobodys) if " selected" in o]
+    assert f'value="{other.pk}"' in "".join(options(nobodys))
+
+
 def test_the_handle_list_shows_only_the_services_assigned_to_me(client):
     me = UserFactory(role="account_manager")
     mine = ticket_in(S.ASSIGNED, assignee=me)

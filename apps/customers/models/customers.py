@@ -112,7 +112,12 @@ class Customer(TimeStampedModel):
                 condition=Q(level__gte=1, level__lte=5), name="cst_customer_level_1_5"
             ),
         ]
-        indexes = [models.Index(fields=["manager", "status"], name="cst_customer_mgr_idx")]
+        indexes = [
+            models.Index(fields=["manager", "status"], name="cst_customer_mgr_idx"),
+            # An account manager's scope is "the ids of my customers": read from this index
+            # alone (an index-only scan), not from ~5,000 table pages at a million customers.
+            models.Index(fields=["manager", "id"], name="cst_customer_mgr_pk_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.name}"

@@ -9,14 +9,12 @@ from django.views.generic import FormView, ListView, TemplateView
 from apps.customers import selectors, services
 from apps.customers.churn_filters import ChurnFilter
 from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
+from apps.customers.models import Churn
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
+from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
-
-
-def _manager(churn) -> str:
-    return str(churn.customer.manager or "")
 
 
 class ChurnListView(ListPageView):
@@ -35,14 +33,14 @@ class ChurnListView(ListPageView):
     default_sort = "-created_at"
     export_filename = "churn"
     export_columns = [
-        (_("No."), lambda c: c.pk),
-        (_("Customer"), lambda c: c.customer.name),
-        (_("Account manager"), _manager),
-        (_("Last order date"), lambda c: c.last_order_date),
-        (_("Confirmed lost on"), lambda c: c.lost_date),
-        (_("Status"), lambda c: c.get_status_display()),
-        (_("Detected on"), lambda c: c.created_at),
-        (_("Reason"), lambda c: c.reason),
+        column(_("No."), "pk"),
+        column(_("Customer"), "customer__name"),
+        column(_("Account manager"), user_name("customer__manager")),
+        column(_("Last order date"), "last_order_date"),
+        column(_("Confirmed lost on"), "lost_date"),
+        column(_("Status"), "status", choices=Churn.Status),
+        column(_("Detected on"), "created_at"),
+        column(_("Reason"), "reason"),
     ]
 
     def base_queryset(self):

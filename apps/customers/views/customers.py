@@ -15,11 +15,12 @@ from apps.customers.forms import (
     LinkmanCreateForm,
     LinkmanForm,
 )
-from apps.customers.models import Activity, Churn, Linkman
+from apps.customers.models import Activity, Churn, Customer, Linkman
 from apps.customers.sections import customer_sections
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.models import AuditEvent
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
+from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -33,10 +34,14 @@ class CustomerListView(ListPageView):
     default_sort = "-number"
     export_filename = "customers"
     export_columns = [
-        (_("customer number"), lambda c: c.number), (_("name"), lambda c: c.name),
-        (_("region"), lambda c: c.region), (_("account manager"), lambda c: c.manager),
-        (_("level"), lambda c: c.level), (_("status"), lambda c: c.get_status_display()),
-        (_("telephone"), lambda c: c.tel), (_("address"), lambda c: c.address),
+        column(_("customer number"), "number"),
+        column(_("name"), "name"),
+        column(_("region"), "region"),
+        column(_("account manager"), user_name("manager")),
+        column(_("level"), "level"),
+        column(_("status"), "status", choices=Customer.Status),
+        column(_("telephone"), "tel"),
+        column(_("address"), "address"),
     ]
 
     def base_queryset(self):

@@ -17,6 +17,7 @@ from apps.imports.catalog import KINDS
 from apps.imports.workbooks import XLSX_MAX_ROWS, write
 from apps.jobs.services import job_create
 from crm.exceptions import DomainError
+from crm.exports import export_rows
 from crm.lists import ListPageView
 
 LIST_EXPORT_JOB, KIND_EXPORT_JOB = "imports.list_export", "imports.kind_export"
@@ -68,11 +69,9 @@ def list_export_job(context) -> dict:
     # every row, as the list page shows them, not none (is_valid() is False when unbound).
     valid = not filterset.is_bound or filterset.is_valid()
     rows = filterset.qs if valid else filterset.queryset.none()
-    headers = [force_str(header) for header, _value in view.export_columns]
-    table = (
-        [value(row) for _header, value in view.export_columns]
-        for row in rows.iterator(chunk_size=2000)
-    )
+    headers = [force_str(col.header) for col in view.export_columns]
+    values, cells = export_rows(rows, view.export_columns)
+    table = map(cells, values.iterator(chunk_size=2000))
     return _write(
         context, rows.count(), f"{view.export_filename}.{params['format']}", headers, table
     )

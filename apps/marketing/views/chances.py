@@ -16,19 +16,20 @@ from apps.marketing.models import SalesChance
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import sales_chance_policy
 from crm.exceptions import DomainError
+from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
 CHANCE_COLUMNS = [
-    (_("No."), lambda c: c.pk),
-    (_("Customer name"), lambda c: c.customer_name),
-    (_("Summary"), lambda c: c.title),
-    (_("Linkman"), lambda c: c.linkman),
-    (_("Linkman phone"), lambda c: c.tel),
-    (_("Success rate (%)"), lambda c: c.rate),
-    (_("Source"), lambda c: c.source),
-    (_("Created by"), lambda c: c.created_by.display_name),
-    (_("Created at"), lambda c: c.created_at),
+    column(_("No."), "pk"),
+    column(_("Customer name"), "customer_name"),
+    column(_("Summary"), "title"),
+    column(_("Linkman"), "linkman"),
+    column(_("Linkman phone"), "tel"),
+    column(_("Success rate (%)"), "rate"),
+    column(_("Source"), "source"),
+    column(_("Created by"), user_name("created_by")),
+    column(_("Created at"), "created_at"),
 ]
 CHANCE_SORTS = {
     "id": "pk",

@@ -16,10 +16,12 @@ from django.views.generic import FormView, TemplateView, View
 from apps.marketing import selectors, services
 from apps.marketing.filters import SalesPlanFilter
 from apps.marketing.forms import PlanItemForm, PlanResultForm, PlanTodoForm
+from apps.marketing.models import SalesChance
 from apps.marketing.views.chances import CHANCE_COLUMNS, CHANCE_SORTS
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import sales_chance_policy, sales_plan_policy
 from crm.exceptions import DomainError
+from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -40,10 +42,10 @@ class PlanListView(ListPageView):
     export_filename = "development-plans"
     export_columns = [
         *CHANCE_COLUMNS,
-        (gettext_lazy("Assigned to"), lambda c: c.assignee.display_name),
-        (gettext_lazy("Assigned at"), lambda c: c.assigned_at),
-        (gettext_lazy("Plan items"), lambda c: c.plan_count),
-        (gettext_lazy("State"), lambda c: c.get_status_display()),
+        column(gettext_lazy("Assigned to"), user_name("assignee")),
+        column(gettext_lazy("Assigned at"), "assigned_at"),
+        column(gettext_lazy("Plan items"), "plan_count"),
+        column(gettext_lazy("State"), "status", choices=SalesChance.Status),
     ]
 
     def base_queryset(self):
