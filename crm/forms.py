@@ -48,12 +48,3 @@ class SubmitOnceMixin(forms.Form):
     """
 
     submit_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
-
-
-class SubmitOnceIfSentMixin(SubmitOnceMixin):
-    """
-    The same guard on forms that scripts and older clients post without the token: the page
-    always sends it, so a double click or a resent request still changes things once.
-    """
-
-    submit_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crm.forms import BootstrapFormMixin, SubmitOnceIfSentMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 
-class ChurnPostponeForm(SubmitOnceIfSentMixin, BootstrapFormMixin, forms.Form):
+class ChurnPostponeForm(SubmitOnceMixin, BootstrapFormMixin, forms.Form):
     """Appends a measure: a double submission appends it once."""
 
     measure = forms.CharField(

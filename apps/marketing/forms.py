@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.marketing.models import SalesChance, SalesPlan
 from apps.marketing.selectors import account_manager_choices
-from crm.forms import BootstrapFormMixin, SubmitOnceIfSentMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 RATE_ERRORS = {
     "required": _("Enter the success rate."),
@@ -48,7 +48,7 @@ class SalesChanceForm(BootstrapFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
 
-class SalesChanceCreateForm(SubmitOnceIfSentMixin, SalesChanceForm):
+class SalesChanceCreateForm(SubmitOnceMixin, SalesChanceForm):
     """
     A new chance; a double submission creates one. Users who may assign (the sales manager)
     may also pick the account manager right away; the chance then starts in development

@@ -7,12 +7,12 @@ from django.utils.translation import pgettext_lazy
 from apps.customers.selectors import customer_list
 from apps.service import selectors
 from apps.service.models import ServiceRound, ServiceTicket
-from crm.forms import BootstrapFormMixin, SubmitOnceIfSentMixin
+from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 STARS = [(n, "☆" * n) for n in range(1, 6)]
 
 
-class TicketCreateForm(SubmitOnceIfSentMixin, BootstrapFormMixin, forms.ModelForm):
+class TicketCreateForm(SubmitOnceMixin, BootstrapFormMixin, forms.ModelForm):
     """
     服务创建: the customer is validated against the user's own customer scope; a double
     submission creates one ticket.

@@ -1,5 +1,7 @@
 """Churn pages: scope per role, filters, export, the two forms, ownership by URL, query counts."""
 
+import uuid
+
 import pytest
 from django.urls import reverse
 
@@ -116,7 +118,8 @@ def test_postpone_through_the_form(am_client):
     churn = mine(am_client)
 
     response = am_client.post(
-        reverse("customers:churn-postpone", args=[churn.pk]), {"measure": "赠送样品"}
+        reverse("customers:churn-postpone", args=[churn.pk]),
+        {"measure": "赠送样品", "submit_token": uuid.uuid4()},
     )
 
     churn.refresh_from_db()
@@ -155,7 +158,8 @@ def test_a_closed_record_shows_the_refusal_and_changes_nothing(am_client):
     churn = mine(am_client, status=S.RECOVERED)
 
     response = am_client.post(
-        reverse("customers:churn-postpone", args=[churn.pk]), {"measure": "try anyway"}
+        reverse("customers:churn-postpone", args=[churn.pk]),
+        {"measure": "try anyway", "submit_token": uuid.uuid4()},
     )
 
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -154,7 +155,9 @@ def test_chance_list_exports_xlsx(client_as):
 def test_creating_a_chance_records_the_signed_in_user(client_as):
     client = client_as("account_manager")
 
-    response = client.post(reverse("marketing:chance-create"), NEW)
+    response = client.post(
+        reverse("marketing:chance-create"), {**NEW, "submit_token": uuid.uuid4()}
+    )
 
     assert response.status_code == 302
     chance = SalesChance.objects.get()
@@ -167,7 +170,7 @@ def test_the_sales_manager_may_assign_while_creating(client_as):
 
     response = client.post(
         reverse("marketing:chance-create"),
-        {**NEW, "assignee": manager.pk, "assigned_on": ""},
+        {**NEW, "assignee": manager.pk, "assigned_on": "", "submit_token": uuid.uuid4()},
     )
 
     assert response.url == reverse("marketing:plan-list")
@@ -187,7 +190,9 @@ def test_bad_input_on_the_chance_form_is_shown_and_nothing_is_saved(
     client_as, field, value, message
 ):
     response = client_as("account_manager").post(
-        reverse("marketing:chance-create"), {**NEW, field: value}, **EN
+        reverse("marketing:chance-create"),
+        {**NEW, field: value, "submit_token": uuid.uuid4()},
+        **EN,
     )
 
     assert response.status_code == 200

@@ -1,5 +1,7 @@
 """Bad input is refused on the form with a clear message (SPEC §7), before any service runs."""
 
+import uuid
+
 import pytest
 
 from apps.marketing.forms import (
@@ -74,7 +76,8 @@ def test_only_users_who_may_assign_see_the_assignee_on_the_create_form():
 
 
 def test_an_assignment_date_at_creation_needs_an_account_manager():
-    form = SalesChanceCreateForm(data={**VALID, "assigned_on": "2026-11-20"}, can_assign=True)
+    data = {**VALID, "assigned_on": "2026-11-20", "submit_token": uuid.uuid4()}
+    form = SalesChanceCreateForm(data=data, can_assign=True)
 
     assert form.errors == {"assignee": ["Choose the account manager."]}
 

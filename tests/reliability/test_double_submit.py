@@ -170,3 +170,35 @@ def test_the_postpone_page_sends_a_one_time_token_too():
     page = client.get(reverse("customers:churn-postpone", args=[churn.pk])).content.decode()
 
     assert 'type="hidden" name="submit_token"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form", FORMS)
+def test_a_create_form_sent_without_its_token_is_refused_and_changes_nothing(form):
+    """A script or stale page posting without the token gets the form back, never a record
+    that a double submission could repeat."""
+    form = FORMS[form]()
+    (client,) = browsers([form.user])
+    before = fingerprint()
+
+    response = client.post(form.url, form.data)
+
+    assert response.status_code == 200
+    assert "submit_token" in response.context["form"].errors
+    assert changes(before, fingerprint()) == {}
+    assert not form.model.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_postpone_sent_without_its_token_is_refused_and_changes_nothing():
+    churn = ChurnFactory(customer=old_customer())
+    (client,) = browsers([churn.customer.manager])
+    before = fingerprint()
+
+    response = client.post(
+        reverse("customers:churn-postpone", args=[churn.pk]), {"measure": "每周电话回访"}
+    )
+
+    assert response.status_code == 200
+    assert "submit_token" in response.context["form"].errors
+    assert changes(before, fingerprint()) == {}

@@ -1,5 +1,7 @@
 """The service pages: forms, translated errors, refusals that change nothing, the picker."""
 
+import uuid
+
 import pytest
 from django import forms
 from django.urls import reverse
@@ -33,6 +35,7 @@ def create_form(for_customer, **overrides):
         "title": "询问保修期",
         "customer": for_customer.pk,
         "request": "客户想知道保修期多长",
+        "submit_token": uuid.uuid4(),  # the page's one-time token
     } | overrides
 
 
