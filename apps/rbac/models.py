@@ -21,6 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import TimeStampedModel
 
 
+def bilingual_label(zh: str | None, en: str | None) -> str:
+    """The English label in English when there is one, else the Chinese ("" for none)."""
+    if (get_language() or "").startswith("en") and en:
+        return en
+    return zh or ""
+
+
 class BilingualLabelMixin:
     """Rows whose label is stored in Chinese and English pick the one of the active language."""
 
@@ -29,10 +36,9 @@ class BilingualLabelMixin:
 
     @property
     def label(self) -> str:
-        zh, en = getattr(self, self.label_zh_field), getattr(self, self.label_en_field)
-        if (get_language() or "").startswith("en") and en:
-            return en
-        return zh
+        return bilingual_label(
+            getattr(self, self.label_zh_field), getattr(self, self.label_en_field)
+        )
 
 
 class Right(BilingualLabelMixin, models.Model):

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
@@ -13,6 +12,7 @@ from apps.rbac import selectors, services
 from apps.rbac.filters import AuditEventFilter, UserFilter
 from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCreateForm, UserForm
 from apps.rbac.mixins import PolicyMixin
+from apps.rbac.models import bilingual_label
 from apps.rbac.policies import audit_policy, role_policy, user_policy
 from crm.exceptions import DomainError
 from crm.exports import column
@@ -37,13 +37,6 @@ class LoginView(auth_views.LoginView):
         return response
 
 
-def _role_label(name: str | None, name_en: str | None) -> str:
-    """Role.label from a row's exported values: "" without a role."""
-    if (get_language() or "").startswith("en") and name_en:
-        return name_en
-    return name or ""
-
-
 class UserListView(ListPageView):
     policy, action = user_policy, "view"
     filterset_class = UserFilter
@@ -54,7 +47,7 @@ class UserListView(ListPageView):
     export_columns = [
         column(_("Username"), "username"),
         column(_("Full name"), "full_name"),
-        column(_("Role"), "role__name", "role__name_en", format=_role_label),
+        column(_("Role"), "role__name", "role__name_en", format=bilingual_label),
         column(_("Active"), "is_active"),
         column(_("Last login"), "last_login"),
     ]

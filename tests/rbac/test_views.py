@@ -1,3 +1,5 @@
+import csv
+import io
 import uuid
 
 import pytest
@@ -264,3 +266,21 @@ def test_menu_shows_a_registered_count_next_to_its_page(client_as):
         del menu.BADGES["L0601"]
 
     assert 'data-testid="badge-L0601">3<' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "label"), [("zh-hans", "客户经理"), ("en", "Account manager")]
+)
+def test_the_user_export_names_the_role_in_the_page_language(client_as, language, label):
+    role = UserFactory(username="exported", role="account_manager").role
+    role.name, role.name_en = "客户经理", "Account manager"
+    role.save()
+
+    response = client_as("admin").get(
+        reverse("rbac:user-list"),
+        {"username": "exported", "export": "csv"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert (rows[1][0], rows[1][2]) == ("exported", label)
