@@ -22,16 +22,20 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+
+from crm.exceptions import DomainError
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
+XLSX_MAX_ROWS = 1_048_575  # a sheet's limit, less the header row
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,22 @@ def column_widths(headers, rows: list) -> list[int]:
             if width > widths[number]:
                 widths[number] = width
     return widths
+
+
+def ensure_fits(fmt: str, rows: int) -> None:
+    """Refuse, before writing anything, an XLSX file of more rows than a sheet holds."""
+    if fmt == "xlsx" and rows > XLSX_MAX_ROWS:
+        raise DomainError(
+            _("%(rows)s rows do not fit in one Excel sheet: choose CSV or narrow the filter.")
+            % {"rows": rows}
+        )
+
+
+def write(stream, fmt: str, headers, rows: Iterable, *, title: str = "") -> int:
+    """`rows` as CSV or XLSX into `stream` (background jobs stream them); the row count."""
+    if fmt == "xlsx":
+        return write_xlsx(stream, headers, rows, title=title)
+    return write_csv(stream, headers, rows)
 
 
 def export_response(*, headers, rows, fmt: str, filename: str) -> HttpResponse:

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from apps.customers.models import Customer
-from crm.exports import column, export_response, export_rows, safe_cell
+from crm.exceptions import DomainError
+from crm.exports import XLSX_MAX_ROWS, column, ensure_fits, export_response, export_rows, safe_cell
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +180,13 @@ def test_a_header_that_looks_like_a_formula_is_text_too():
     response = export_response(headers=["=x"], rows=[["-y"]], fmt="csv", filename="f")
 
     assert response.content.decode("utf-8-sig") == "'=x\r\n'-y\r\n"
+
+
+def test_more_rows_than_a_sheet_holds_are_refused_as_xlsx_with_a_translated_reason():
+    ensure_fits("xlsx", XLSX_MAX_ROWS)
+    ensure_fits("csv", XLSX_MAX_ROWS + 1)
+    with translation.override("zh-hans"), pytest.raises(DomainError) as refused:
+        ensure_fits("xlsx", XLSX_MAX_ROWS + 1)
+    assert "1048576" in str(refused.value)
+    assert "Excel" in str(refused.value)
+    assert "rows do not fit" not in str(refused.value)  # said in Chinese

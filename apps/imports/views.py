@@ -23,12 +23,12 @@ from apps.imports.catalog import KINDS, kind_label, kinds_for
 from apps.imports.filters import ImportBatchFilter
 from apps.imports.forms import ApplyForm, ExportForm, ListExportForm, UploadForm
 from apps.imports.models import ImportBatch
-from apps.imports.workbooks import CONTENT_TYPES, template_bytes
+from apps.imports.workbooks import template_bytes
 from apps.jobs.views import job_context
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import import_batch_policy
 from crm.exceptions import DomainError
-from crm.exports import column, user_name
+from crm.exports import FORMATS, column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -232,9 +232,9 @@ class TemplateDownloadView(PolicyMixin, View):
             raise Http404
         if not import_kind.allowed(request.user):
             raise PermissionDenied
-        fmt = request.GET.get("format") if request.GET.get("format") in CONTENT_TYPES else "csv"
+        fmt = request.GET.get("format") if request.GET.get("format") in FORMATS else "csv"
         response = HttpResponse(
-            template_bytes(fmt, import_kind.headers()), content_type=CONTENT_TYPES[fmt]
+            template_bytes(fmt, import_kind.headers()), content_type=FORMATS[fmt]
         )
         response["Content-Disposition"] = content_disposition_header(True, f"{kind}-template.{fmt}")
         return response

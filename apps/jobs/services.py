@@ -89,6 +89,13 @@ class JobContext:
             values["progress_total"] = total
         self._mine().update(**values)
 
+    def counted(self, rows, total: int, *, every: int):
+        """`rows` passed through, with the progress recorded every `every` rows."""
+        for number, row in enumerate(rows, start=1):
+            if number % every == 0:
+                self.progress(number, total)
+            yield row
+
     @contextmanager
     def output(self, filename: str):
         """

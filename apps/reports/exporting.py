@@ -6,17 +6,14 @@ writers, formulas neutralised) and downloaded from the job page.
 
 from django.conf import settings
 from django.utils.encoding import force_str
-from django.utils.translation import gettext as _
 
 from apps.jobs.services import job_create
 from apps.reports import selectors
 from apps.reports.registry import REPORTS
 from apps.reports.services import report_url, snapshot_compute
-from crm.exceptions import DomainError
-from crm.exports import export_response, write_csv, write_xlsx
+from crm.exports import ensure_fits, export_response, write
 
 EXPORT_JOB = "reports.export"
-XLSX_MAX_ROWS = 1_048_575  # the sheet's limit, less the header row
 PROGRESS_EVERY = 5000
 
 
@@ -66,25 +63,13 @@ def export_job(context) -> dict:
     p = context.params
     snapshot = snapshot_compute(report=p["report"], params=p["params"], language=p["language"])
     total = snapshot.row_count
-    if p["format"] == "xlsx" and total > XLSX_MAX_ROWS:
-        raise DomainError(
-            _("%(rows)s rows do not fit in one Excel sheet: choose CSV or narrow the filter.")
-            % {"rows": total}
-        )
+    ensure_fits(p["format"], total)
     context.progress(0, total)
     headers, rows = table(snapshot)
     with context.output(filename(snapshot, p["format"])) as stream:
-        writer = write_xlsx if p["format"] == "xlsx" else write_csv
-        writer(stream, headers, _counted(rows, context, total))
+        write(stream, p["format"], headers, context.counted(rows, total, every=PROGRESS_EVERY))
     return {"snapshot": snapshot.pk, "rows": total}
 
 
 def export_job_result_url(job) -> str:
     return report_url(job.params["report"], job.params["params"])
-
-
-def _counted(rows, context, total):
-    for number, row in enumerate(rows, start=1):
-        if number % PROGRESS_EVERY == 0:
-            context.progress(number, total)
-        yield row  # the writers neutralise formulas

@@ -10,7 +10,7 @@ from apps.basedata.models import DictItem, Product, Storage
 from apps.customers.models import Activity, Customer, Linkman, Order, OrderLine
 from apps.imports.models import ImportBatch, ImportRecord
 from apps.imports.services import kind_rows
-from apps.imports.workbooks import write
+from crm.exports import write
 from tests.customers.factories import (
     ActivityFactory,
     LinkmanFactory,

@@ -18,11 +18,11 @@ from apps.imports.catalog import KINDS
 from apps.imports.models import ImportBatch, ImportRowError
 from apps.imports.records import records_save
 from apps.imports.services.runner import Outcome, ProgressReporter, run
-from apps.imports.workbooks import write_xlsx
 from apps.jobs.services import job_create
 from apps.rbac.policies import import_batch_policy
 from apps.rbac.services import audit_event_create
 from crm.exceptions import DomainError
+from crm.exports import write_xlsx
 from crm.workflow import transition
 
 logger = logging.getLogger(__name__)

@@ -14,10 +14,9 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
 from apps.imports.catalog import KINDS
-from apps.imports.workbooks import XLSX_MAX_ROWS, write
 from apps.jobs.services import job_create
 from crm.exceptions import DomainError
-from crm.exports import export_rows
+from crm.exports import ensure_fits, export_rows, write
 from crm.lists import ListPageView
 
 LIST_EXPORT_JOB, KIND_EXPORT_JOB = "imports.list_export", "imports.kind_export"
@@ -125,22 +124,11 @@ def kind_export_job(context) -> dict:
 
 def _write(context, total: int, filename: str, headers, rows) -> dict:
     fmt = filename.rsplit(".", 1)[-1]
-    if fmt == "xlsx" and total > XLSX_MAX_ROWS:
-        raise DomainError(
-            _("%(rows)s rows do not fit in one Excel sheet: choose CSV or narrow the filter.")
-            % {"rows": total}
-        )
+    ensure_fits(fmt, total)
     context.progress(0, total)
     with context.output(filename) as stream:
-        count = write(stream, fmt, headers, _counted(rows, context, total))
+        count = write(stream, fmt, headers, context.counted(rows, total, every=PROGRESS_EVERY))
     return {"rows": count}
-
-
-def _counted(rows, context, total):
-    for number, row in enumerate(rows, start=1):
-        if number % PROGRESS_EVERY == 0:
-            context.progress(number, total)
-        yield row
 
 
 def export_limit() -> int:
