@@ -40,6 +40,7 @@ restore: install
 
 lint: install-dev
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -57,8 +57,14 @@ def test_launcher_serves_the_login_page_and_ctrl_c_stops_everything(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in TEST_ONLY_VARIABLES}
     env.update({"DATABASE_URL": f"sqlite:///{tmp_path / 'crm.sqlite3'}", "CRM_BIND": bind})
     marker = f"CRM_BIND={bind}"
-    launcher = subprocess.Popen([sys.executable, "-m", "crm.launcher"], cwd=BASE_DIR, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "crm.launcher"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert wait_for(lambda: login_page_answers(f"http://{bind}/accounts/login/"), 120)
         started = " ".join(processes_started_by(launcher.pid, marker))

@@ -33,9 +33,11 @@ class DictItemForm(forms.ModelForm):
     class Meta:
         model = DictItem
         fields = ["type", "item", "item_en", "value", "is_editable", "sort_order"]
-        widgets = {"type": DatalistInput(
-            lambda: DictItem.objects.order_by("type").values_list("type", flat=True).distinct()
-        )}
+        widgets = {
+            "type": DatalistInput(
+                lambda: DictItem.objects.order_by("type").values_list("type", flat=True).distinct()
+            )
+        }
 
 
 @admin.register(DictItem)
@@ -84,14 +86,16 @@ class DictItemAdmin(admin.ModelAdmin):
                 dict_item_delete(actor=request.user, item_id=int(object_id))
             except DomainError as error:
                 messages.error(request, str(error))
-                return HttpResponseRedirect(reverse("admin:basedata_dictitem_change",
-                                                    args=[object_id]))
+                return HttpResponseRedirect(
+                    reverse("admin:basedata_dictitem_change", args=[object_id])
+                )
             messages.success(request, _("Deleted."))
             return HttpResponseRedirect(reverse("admin:basedata_dictitem_changelist"))
         return super().delete_view(request, object_id, extra_context)
 
-    @admin.action(description=gettext_lazy("Delete the selected items no record uses"),
-                  permissions=["delete"])
+    @admin.action(
+        description=gettext_lazy("Delete the selected items no record uses"), permissions=["delete"]
+    )
     def delete_unused(self, request, queryset):
         for item in queryset:
             try:

@@ -18,8 +18,9 @@ class ProductFilter(BootstrapFilterSet):
 
 
 class StorageFilter(BootstrapFilterSet):
-    product = django_filters.CharFilter(label=_("product"), field_name="product__name",
-                                        lookup_expr="icontains")
+    product = django_filters.CharFilter(
+        label=_("product"), field_name="product__name", lookup_expr="icontains"
+    )
     warehouse = django_filters.CharFilter(label=_("warehouse"), lookup_expr="icontains")
 
     class Meta:

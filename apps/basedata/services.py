@@ -14,8 +14,9 @@ FIELDS = ["type", "item", "item_en", "value", "is_editable", "sort_order"]
 
 def _refuse_locked(item: DictItem) -> None:
     if not item.is_editable:
-        raise DomainError(_("“%(item)s” is a system entry and cannot be changed.")
-                          % {"item": item.item})
+        raise DomainError(
+            _("“%(item)s” is a system entry and cannot be changed.") % {"item": item.item}
+        )
 
 
 @transaction.atomic
@@ -25,20 +26,22 @@ def dict_item_save(*, actor, item: DictItem) -> DictItem:
         dict_item_policy.require(actor, "add")
         item.full_clean()
         item.save()
-        audit_event_create(actor=actor, target=item, action="basedata.dictitem.create",
-                           data=snapshot(item, FIELDS))
+        audit_event_create(
+            actor=actor, target=item, action="basedata.dictitem.create", data=snapshot(item, FIELDS)
+        )
         return item
     stored = DictItem.objects.select_for_update().get(pk=item.pk)
     dict_item_policy.require(actor, "change", stored)
     _refuse_locked(stored)
     if stored.value != item.value and dict_value_in_use(stored.type, stored.value):
-        raise DomainError(_("The value “%(value)s” is used by business records and cannot "
-                            "be changed.") % {"value": stored.value})
+        raise DomainError(
+            _("The value “%(value)s” is used by business records and cannot be changed.")
+            % {"value": stored.value}
+        )
     before = snapshot(stored, FIELDS)
     item.full_clean()
     item.save()
-    audit_record_changes(actor=actor, target=item, action="basedata.dictitem.update",
-                         before=before)
+    audit_record_changes(actor=actor, target=item, action="basedata.dictitem.update", before=before)
     return item
 
 
@@ -49,8 +52,10 @@ def dict_item_delete(*, actor, item_id: int) -> None:
     dict_item_policy.require(actor, "delete", item)
     _refuse_locked(item)
     if dict_value_in_use(item.type, item.value):
-        raise DomainError(_("“%(item)s” is used by business records and cannot be deleted.")
-                          % {"item": item.item})
-    audit_event_create(actor=actor, target=item, action="basedata.dictitem.delete",
-                       data=snapshot(item, FIELDS))
+        raise DomainError(
+            _("“%(item)s” is used by business records and cannot be deleted.") % {"item": item.item}
+        )
+    audit_event_create(
+        actor=actor, target=item, action="basedata.dictitem.delete", data=snapshot(item, FIELDS)
+    )
     item.delete()

@@ -3,8 +3,12 @@
 from apps.basedata.models import DictItem
 from apps.basedata.usage import register_dict_usage
 
-CODED_FIELDS = {DictItem.REGION: "region", DictItem.LEVEL: "level",
-                DictItem.SATISFACTION: "satisfaction", DictItem.CREDIT: "credit"}
+CODED_FIELDS = {
+    DictItem.REGION: "region",
+    DictItem.LEVEL: "level",
+    DictItem.SATISFACTION: "satisfaction",
+    DictItem.CREDIT: "credit",
+}
 
 
 def _checker(field: str):

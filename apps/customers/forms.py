@@ -20,27 +20,63 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
-            "name", "region", "manager", "level", "satisfaction", "credit", "address", "zip",
-            "tel", "fax", "website", "chieftain", "bank", "bank_account", "licence_no",
-            "bankroll", "turnover", "local_tax_no", "national_tax_no",
+            "name",
+            "region",
+            "manager",
+            "level",
+            "satisfaction",
+            "credit",
+            "address",
+            "zip",
+            "tel",
+            "fax",
+            "website",
+            "chieftain",
+            "bank",
+            "bank_account",
+            "licence_no",
+            "bankroll",
+            "turnover",
+            "local_tax_no",
+            "national_tax_no",
         ]
         # Red stars of the prototype (SPEC §3.2).
-        required = ["name", "region", "manager", "level", "address", "zip", "tel", "fax",
-                    "website", "chieftain", "bank", "bank_account"]
+        required = [
+            "name",
+            "region",
+            "manager",
+            "level",
+            "address",
+            "zip",
+            "tel",
+            "fax",
+            "website",
+            "chieftain",
+            "bank",
+            "bank_account",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
         dictionary = DictItem.objects
         self.fields["region"] = forms.ChoiceField(
-            label=_("region"), choices=[("", "---------"), *dictionary.choices(DictItem.REGION)])
+            label=_("region"), choices=[("", "---------"), *dictionary.choices(DictItem.REGION)]
+        )
         self.fields["level"] = forms.TypedChoiceField(
-            label=_("level"), coerce=int, choices=dictionary.choices(DictItem.LEVEL))
-        for name, dict_type in (("satisfaction", DictItem.SATISFACTION),
-                                ("credit", DictItem.CREDIT)):
+            label=_("level"), coerce=int, choices=dictionary.choices(DictItem.LEVEL)
+        )
+        for name, dict_type in (
+            ("satisfaction", DictItem.SATISFACTION),
+            ("credit", DictItem.CREDIT),
+        ):
             self.fields[name] = forms.TypedChoiceField(
-                label=Customer._meta.get_field(name).verbose_name, coerce=int, required=False,
-                empty_value=None, choices=NOT_SPECIFIED + dictionary.choices(dict_type))
+                label=Customer._meta.get_field(name).verbose_name,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                choices=NOT_SPECIFIED + dictionary.choices(dict_type),
+            )
         self.fields["manager"].queryset = active_users_with_role(roles.ACCOUNT_MANAGER)
         for name in self.Meta.required:
             self.fields[name].required = True
@@ -63,8 +99,7 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
         model = Activity
         fields = ["date", "place", "title", "remark", "description"]
         widgets = {
-            "date": forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                        format="%Y-%m-%dT%H:%M"),
+            "date": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 

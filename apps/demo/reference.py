@@ -42,8 +42,13 @@ def _read(name: str):
     return json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))
 
 
-def _upsert(model, *, rows: dict[tuple, dict], existing: dict[tuple, object],
-            keep_existing: frozenset = frozenset()) -> UpsertCount:
+def _upsert(
+    model,
+    *,
+    rows: dict[tuple, dict],
+    existing: dict[tuple, object],
+    keep_existing: frozenset = frozenset(),
+) -> UpsertCount:
     """Insert the rows whose key is absent and update those whose values changed.
 
     `rows` maps a natural key to the full field values of the row; `existing` maps the same
@@ -72,8 +77,11 @@ def _load_dictionary() -> UpsertCount:
         for order, entry in enumerate(group["items"], start=1):
             key = (group["type"], entry["value"])
             rows[key] = {
-                "type": group["type"], "value": entry["value"], "item": entry["item"],
-                "item_en": entry["item_en"], "is_editable": group["editable"],
+                "type": group["type"],
+                "value": entry["value"],
+                "item": entry["item"],
+                "item_en": entry["item_en"],
+                "is_editable": group["editable"],
                 "sort_order": order,
             }
             if group["editable"]:
@@ -90,8 +98,12 @@ def _product_key(entry: dict) -> tuple[str, str, str]:
 def _load_products(data: list[dict]) -> UpsertCount:
     rows = {
         _product_key(p): {
-            "name": p["name"], "model": p["model"], "batch": p["batch"], "unit": p["unit"],
-            "price": Decimal(p["price"]), "memo": p["memo"],
+            "name": p["name"],
+            "model": p["model"],
+            "batch": p["batch"],
+            "unit": p["unit"],
+            "price": Decimal(p["price"]),
+            "memo": p["memo"],
         }
         for p in data
     }
@@ -106,8 +118,11 @@ def _load_stock(data: list[dict]) -> UpsertCount:
         product_id = product_ids[_product_key(p)]
         for s in p["stock"]:
             rows[(product_id, s["warehouse"], s["ware"])] = {
-                "product_id": product_id, "warehouse": s["warehouse"], "ware": s["ware"],
-                "count": s["count"], "memo": s["memo"],
+                "product_id": product_id,
+                "warehouse": s["warehouse"],
+                "ware": s["ware"],
+                "count": s["count"],
+                "memo": s["memo"],
             }
     existing = {(s.product_id, s.warehouse, s.ware): s for s in Storage.objects.all()}
     return _upsert(Storage, rows=rows, existing=existing)

@@ -53,8 +53,9 @@ def menu_for_user(user) -> list[MenuItem]:
             folders[right.code] = MenuItem(right.code, right.label, right.icon)
         elif (url := _url(right)) is not None:
             badge = BADGES[right.code](user) if right.code in BADGES else None
-            pages.append((right.parent_id, MenuItem(right.code, right.label, url=url,
-                                                    badge=badge or None)))
+            pages.append(
+                (right.parent_id, MenuItem(right.code, right.label, url=url, badge=badge or None))
+            )
     for parent, page in pages:
         if parent in folders:
             folders[parent].children.append(page)

@@ -41,6 +41,6 @@ def audit_event_list(*, user) -> QuerySet[AuditEvent]:
 
 def active_users_with_role(role_code: str) -> QuerySet[User]:
     """Active users whose active role is `role_code`, e.g. the account managers to assign."""
-    return User.objects.filter(
-        is_active=True, role__code=role_code, role__is_active=True
-    ).order_by("full_name", "username")
+    return User.objects.filter(is_active=True, role__code=role_code, role__is_active=True).order_by(
+        "full_name", "username"
+    )

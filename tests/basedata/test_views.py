@@ -11,8 +11,9 @@ def test_products_filter_by_name_model_and_batch_contains(client_as):
     ProductFactory(name="海龙笔记本电脑", model="i60", batch="2688 9966")
     ProductFactory(name="幸福牌电视机", model="818", batch="FFT 2388")
 
-    response = client_as("account_manager").get(reverse("basedata:product-list"),
-                                                 {"name": "笔记本", "batch": "2688"})
+    response = client_as("account_manager").get(
+        reverse("basedata:product-list"), {"name": "笔记本", "batch": "2688"}
+    )
 
     assert [p.name for p in response.context["object_list"]] == ["海龙笔记本电脑"]
 

@@ -26,14 +26,23 @@ def test_customer_numbers_continue_after_numbers_already_present():
 
 
 def test_a_won_chance_becomes_a_customer_with_its_linkman(sales_manager, account_manager):
-    chance = types.SimpleNamespace(pk=7, customer_name="杭州新远科技有限公司",
-                                   assignee_id=account_manager.pk, linkman="周敏", tel="")
+    chance = types.SimpleNamespace(
+        pk=7,
+        customer_name="杭州新远科技有限公司",
+        assignee_id=account_manager.pk,
+        linkman="周敏",
+        tel="",
+    )
 
     customer = customer_create_from_chance(chance=chance, actor=account_manager)
 
     customer.refresh_from_db()
     assert (customer.manager, customer.level, customer.satisfaction, customer.credit) == (
-        account_manager, 1, 3, 3)
+        account_manager,
+        1,
+        3,
+        3,
+    )
     assert customer.status == Customer.Status.NORMAL
     assert Linkman.objects.get(customer=customer).name == "周敏"
     assert AuditEvent.objects.get(action="customers.customer.create").data["from_chance"] == 7

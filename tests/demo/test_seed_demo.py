@@ -25,9 +25,16 @@ from apps.service.models import ServiceTicket
 pytestmark = pytest.mark.django_db
 
 SPEC_DICTIONARY_TYPES = {
-    DictItem.LEVEL, DictItem.SATISFACTION, DictItem.CREDIT, DictItem.SERVICE_TYPE,
-    DictItem.REGION, DictItem.CHURN_STATUS, DictItem.CHANCE_STATUS, DictItem.CUSTOMER_STATUS,
-    DictItem.SERVICE_STATUS, DictItem.ORDER_STATUS,
+    DictItem.LEVEL,
+    DictItem.SATISFACTION,
+    DictItem.CREDIT,
+    DictItem.SERVICE_TYPE,
+    DictItem.REGION,
+    DictItem.CHURN_STATUS,
+    DictItem.CHANCE_STATUS,
+    DictItem.CUSTOMER_STATUS,
+    DictItem.SERVICE_STATUS,
+    DictItem.ORDER_STATUS,
 }
 
 
@@ -40,8 +47,9 @@ def seed(customers=30, **options):
 def row_counts():
     """Rows per table of every model with a table of its own, m2m tables included."""
     models = apps.get_models(include_auto_created=True)
-    return {m._meta.db_table: m.objects.count() for m in models
-            if m._meta.managed and not m._meta.proxy}
+    return {
+        m._meta.db_table: m.objects.count() for m in models if m._meta.managed and not m._meta.proxy
+    }
 
 
 def test_seed_demo_creates_the_demo_users_with_their_roles():
@@ -49,8 +57,11 @@ def test_seed_demo_creates_the_demo_users_with_their_roles():
 
     users = {u.username: u for u in User.objects.select_related("role")}
     assert {name: users[name].role.code for name in ("admin", "manager", "am1", "am4", "exec")} == {
-        "admin": roles.ADMIN, "manager": roles.SALES_MANAGER, "am1": roles.ACCOUNT_MANAGER,
-        "am4": roles.ACCOUNT_MANAGER, "exec": roles.EXECUTIVE,
+        "admin": roles.ADMIN,
+        "manager": roles.SALES_MANAGER,
+        "am1": roles.ACCOUNT_MANAGER,
+        "am4": roles.ACCOUNT_MANAGER,
+        "exec": roles.EXECUTIVE,
     }
     assert all(users[name].full_name for name in ("admin", "manager", "am1", "exec"))
     assert users["am2"].check_password(DEMO_PASSWORD)
@@ -81,8 +92,9 @@ def test_seed_demo_names_each_won_chance_after_a_customer_of_its_assignee():
     seed()
 
     won = SalesChance.objects.filter(status=SalesChance.Status.WON)
-    assert all(Customer.objects.filter(name=c.customer_name, manager=c.assignee).exists()
-               for c in won)
+    assert all(
+        Customer.objects.filter(name=c.customer_name, manager=c.assignee).exists() for c in won
+    )
 
 
 def test_seed_demo_creates_services_in_every_status_and_type():
@@ -103,8 +115,9 @@ def test_seed_demo_creates_churn_records_in_every_state():
     assert set(Churn.objects.values_list("status", flat=True)) == {1, 2, 3, 4}
     assert not Churn.objects.filter(status=2, measures__isnull=True).exists()
     confirmed = Churn.objects.filter(status=3).select_related("customer")
-    assert all(c.customer.status == Customer.Status.LOST and c.lost_date and c.reason
-               for c in confirmed)
+    assert all(
+        c.customer.status == Customer.Status.LOST and c.lost_date and c.reason for c in confirmed
+    )
 
 
 def test_seed_demo_numbers_customers_by_creation_day():
@@ -157,8 +170,10 @@ def test_customer_plans_are_the_same_for_the_same_seed_and_day():
 
     def plan(seed_value):
         ctx = demo_context(seed=seed_value, today=date(2026, 3, 1), staff=staff)
-        return [(p.customer.number, p.customer.name, p.order_days)
-                for p in customer_plans_build(ctx, count=20)]
+        return [
+            (p.customer.number, p.customer.name, p.order_days)
+            for p in customer_plans_build(ctx, count=20)
+        ]
 
     assert plan(7) == plan(7)
     assert plan(7) != plan(8)
@@ -170,8 +185,9 @@ def test_reference_data_has_every_dictionary_type_of_the_spec():
     assert set(DictItem.objects.values_list("type", flat=True)) == SPEC_DICTIONARY_TYPES
     assert not DictItem.objects.filter(item_en="").exists()
     assert DictItem.objects.choices(DictItem.CHURN_STATUS)[-1] == ("4", "挽回")
-    assert set(DictItem.objects.of_type(DictItem.SERVICE_STATUS).values_list(
-        "value", flat=True)) == set(ServiceTicket.Status.values)
+    assert set(
+        DictItem.objects.of_type(DictItem.SERVICE_STATUS).values_list("value", flat=True)
+    ) == set(ServiceTicket.Status.values)
 
 
 def test_load_reference_data_twice_writes_nothing():

@@ -16,10 +16,19 @@ PASSWORD = "correct-horse-battery"
 def test_account_manager_edits_his_customer_adds_a_linkman_and_reads_orders(page, live_server):
     reference_data_load()
     manager = UserFactory(role="account_manager", username="am_e2e", password=PASSWORD)
-    customer = CustomerFactory(manager=manager, name="杭州新远科技有限公司", region="华东",
-                               address="杭州市", zip="310000", tel="0571-1", fax="0571-2",
-                               website="xy.cn", chieftain="周总", bank="工行",
-                               bank_account="6222")
+    customer = CustomerFactory(
+        manager=manager,
+        name="杭州新远科技有限公司",
+        region="华东",
+        address="杭州市",
+        zip="310000",
+        tel="0571-1",
+        fax="0571-2",
+        website="xy.cn",
+        chieftain="周总",
+        bank="工行",
+        bank_account="6222",
+    )
     OrderLineFactory(order=OrderFactory(customer=customer), count=2, price=10800)
 
     page.goto(f"{live_server.url}/accounts/login/")

@@ -34,8 +34,7 @@ def charts_loaded(page) -> None:
     expect(images.first).to_be_visible()
     # Images load on their own; give every one the chance to finish before judging it.
     page.wait_for_function(
-        "() => [...document.querySelectorAll('[data-testid^=chart-] img')]"
-        ".every(i => i.complete)",
+        "() => [...document.querySelectorAll('[data-testid^=chart-] img')].every(i => i.complete)",
         timeout=10_000,
     )
     widths = images.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth)")

@@ -33,8 +33,7 @@ def rows(account_manager):
         ("admin", "view", {"own": False, "other": False, "granted": False}),
     ],
 )
-def test_can_and_scope_agree_on_every_row(rows, account_manager, user_of, role, action,
-                                          expected):
+def test_can_and_scope_agree_on_every_row(rows, account_manager, user_of, role, action, expected):
     user = account_manager if role == "account_manager" else user_of(role)
 
     decided = {name: customer_policy.can(user, action, row) for name, row in rows.items()}

@@ -13,9 +13,7 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 def customer_list(*, user, action: str = "view") -> QuerySet[Customer]:
     """Customers `user` may see (not logically deleted), with their account manager."""
-    return customer_policy.scope(user, action, Customer.objects.visible()).select_related(
-        "manager"
-    )
+    return customer_policy.scope(user, action, Customer.objects.visible()).select_related("manager")
 
 
 def customer_get(*, user, pk: int, action: str = "view") -> Customer:
@@ -23,8 +21,12 @@ def customer_get(*, user, pk: int, action: str = "view") -> Customer:
     return get_object_or_404(customer_list(user=user, action=action), pk=pk)
 
 
-CUSTOMER_DICTIONARY = {"region": DictItem.REGION, "level": DictItem.LEVEL,
-                       "satisfaction": DictItem.SATISFACTION, "credit": DictItem.CREDIT}
+CUSTOMER_DICTIONARY = {
+    "region": DictItem.REGION,
+    "level": DictItem.LEVEL,
+    "satisfaction": DictItem.SATISFACTION,
+    "credit": DictItem.CREDIT,
+}
 
 
 def customer_labels() -> dict[str, dict[str, str]]:
@@ -64,6 +66,8 @@ def order_get(*, user, pk: int) -> Order:
 
 def order_lines(*, order: Order) -> QuerySet[OrderLine]:
     """The order's lines with their product and amount (count × unit price) from SQL."""
-    return order.lines.select_related("product").annotate(
-        line_amount=F("count") * F("price")
-    ).order_by("pk")
+    return (
+        order.lines.select_related("product")
+        .annotate(line_amount=F("count") * F("price"))
+        .order_by("pk")
+    )

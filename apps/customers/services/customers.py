@@ -63,15 +63,33 @@ def customer_create_from_chance(*, chance, actor) -> Customer:
 
 
 CUSTOMER_EDITABLE_FIELDS = [
-    "name", "region", "manager", "level", "satisfaction", "credit", "address", "zip", "tel",
-    "fax", "website", "licence_no", "chieftain", "bankroll", "turnover", "bank",
-    "bank_account", "local_tax_no", "national_tax_no",
+    "name",
+    "region",
+    "manager",
+    "level",
+    "satisfaction",
+    "credit",
+    "address",
+    "zip",
+    "tel",
+    "fax",
+    "website",
+    "licence_no",
+    "chieftain",
+    "bankroll",
+    "turnover",
+    "bank",
+    "bank_account",
+    "local_tax_no",
+    "national_tax_no",
 ]
 
 
 def _locked_customer(customer_id: int) -> Customer:
-    return Customer.objects.select_for_update().exclude(status=Customer.Status.DELETED).get(
-        pk=customer_id
+    return (
+        Customer.objects.select_for_update()
+        .exclude(status=Customer.Status.DELETED)
+        .get(pk=customer_id)
     )
 
 
@@ -84,16 +102,21 @@ def customer_update(*, actor, customer_id: int, loaded_at: str, **fields) -> Cus
     customer = _locked_customer(customer_id)
     customer_policy.require(actor, "change", customer)
     if customer.updated_at.isoformat() != loaded_at:
-        raise ConcurrentUpdate(_("Someone else changed this customer after you opened it. "
-                                 "Reload the page, then make your change again."))
+        raise ConcurrentUpdate(
+            _(
+                "Someone else changed this customer after you opened it. "
+                "Reload the page, then make your change again."
+            )
+        )
     before = snapshot(customer, CUSTOMER_EDITABLE_FIELDS)
     for name in CUSTOMER_EDITABLE_FIELDS:
         if name in fields:
             setattr(customer, name, fields[name])
     customer.full_clean()
     customer.save()
-    audit_record_changes(actor=actor, target=customer, action="customers.customer.update",
-                         before=before)
+    audit_record_changes(
+        actor=actor, target=customer, action="customers.customer.update", before=before
+    )
     return customer
 
 
@@ -105,8 +128,13 @@ def customer_delete(*, actor, customer_id: int) -> Customer:
     old_status = customer.status
     customer.status = Customer.Status.DELETED
     customer.save(update_fields=["status", "updated_at"])
-    audit_event_create(actor=actor, target=customer, action="customers.customer.delete",
-                       from_status=old_status, to_status=customer.status)
+    audit_event_create(
+        actor=actor,
+        target=customer,
+        action="customers.customer.delete",
+        from_status=old_status,
+        to_status=customer.status,
+    )
     return customer
 
 
@@ -115,8 +143,9 @@ def _child_policy(model):
 
 
 @transaction.atomic
-def customer_child_save(*, actor, model, customer_id: int, instance_id: int | None = None,
-                        **fields):
+def customer_child_save(
+    *, actor, model, customer_id: int, instance_id: int | None = None, **fields
+):
     """Create or edit a linkman or an activity of a customer the actor manages; audited."""
     customer = _locked_customer(customer_id)
     if instance_id is None:
@@ -132,22 +161,26 @@ def customer_child_save(*, actor, model, customer_id: int, instance_id: int | No
     instance.save()
     key = f"customers.{model._meta.model_name}"
     if before is None:
-        audit_event_create(actor=actor, target=instance, action=f"{key}.create",
-                           data=snapshot(instance, list(fields)))
+        audit_event_create(
+            actor=actor,
+            target=instance,
+            action=f"{key}.create",
+            data=snapshot(instance, list(fields)),
+        )
     else:
-        audit_record_changes(actor=actor, target=instance, action=f"{key}.update",
-                             before=before)
+        audit_record_changes(actor=actor, target=instance, action=f"{key}.update", before=before)
     return instance
 
 
 @transaction.atomic
 def customer_child_delete(*, actor, model, instance_id: int) -> None:
     """Delete a linkman or an activity; the audit keeps what it said."""
-    instance = model.objects.select_for_update().select_related("customer").get(
-        pk=instance_id
-    )
+    instance = model.objects.select_for_update().select_related("customer").get(pk=instance_id)
     _child_policy(model).require(actor, "change", instance)
-    audit_event_create(actor=actor, target=instance,
-                       action=f"customers.{model._meta.model_name}.delete",
-                       data=snapshot(instance))
+    audit_event_create(
+        actor=actor,
+        target=instance,
+        action=f"customers.{model._meta.model_name}.delete",
+        data=snapshot(instance),
+    )
     instance.delete()

@@ -29,8 +29,13 @@ class CustomerListView(ListPageView):
     policy, action = customer_policy, "view"
     filterset_class = CustomerFilter
     template_name = "customers/customer_list.html"
-    sort_fields = {"number": "number", "name": "name", "region": "region", "level": "level",
-                   "manager": "manager__full_name"}
+    sort_fields = {
+        "number": "number",
+        "name": "name",
+        "region": "region",
+        "level": "level",
+        "manager": "manager__full_name",
+    }
     default_sort = "-number"
     export_filename = "customers"
     export_columns = [
@@ -65,7 +70,8 @@ class CustomerMixin(PolicyMixin):
         if request.user.is_authenticated:
             self.policy.require(request.user, self.action)  # the role's right: else 403
             self.customer = selectors.customer_get(
-                user=request.user, pk=kwargs["pk"], action=self.customer_action)
+                user=request.user, pk=kwargs["pk"], action=self.customer_action
+            )
         return super().dispatch(request, *args, **kwargs)
 
     customer_action = "view"
@@ -105,8 +111,12 @@ class CustomerUpdateView(CustomerMixin, DomainErrorMixin, FormView):
 
     def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "loaded_at"}
-        services.customer_update(actor=self.request.user, customer_id=self.customer.pk,
-                                 loaded_at=form.cleaned_data["loaded_at"], **data)
+        services.customer_update(
+            actor=self.request.user,
+            customer_id=self.customer.pk,
+            loaded_at=form.cleaned_data["loaded_at"],
+            **data,
+        )
         messages.success(self.request, _("Saved."))
         return redirect(self.customer.get_absolute_url())
 
@@ -131,9 +141,11 @@ class ChildListView(CustomerMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         rows = (selectors.linkman_list if self.model is Linkman else selectors.activity_list)(
-            customer=self.customer)
-        can_change = self.child_policy.can(self.request.user, "change",
-                                           self.model(customer=self.customer))
+            customer=self.customer
+        )
+        can_change = self.child_policy.can(
+            self.request.user, "change", self.model(customer=self.customer)
+        )
         return super().get_context_data(rows=rows, can_change=can_change, **kwargs)
 
 
@@ -160,8 +172,11 @@ class ChildFormView(PolicyMixin, DomainErrorMixin, FormView):
                 self.customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
                 self.instance = self.model(customer=self.customer)
             else:
-                self.instance = self.get_object(self.model.objects.filter(
-                    customer__in=selectors.customer_list(user=request.user)))
+                self.instance = self.get_object(
+                    self.model.objects.filter(
+                        customer__in=selectors.customer_list(user=request.user)
+                    )
+                )
                 self.customer = self.instance.customer
             self.policy.require(request.user, "change", self.instance)
         return super().dispatch(request, *args, **kwargs)
@@ -170,9 +185,13 @@ class ChildFormView(PolicyMixin, DomainErrorMixin, FormView):
         return {**super().get_form_kwargs(), "instance": self.instance}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(customer=self.customer, creating=self.creating,
-                                        noun=self.model._meta.verbose_name,
-                                        list_url=self.list_url(), **kwargs)
+        return super().get_context_data(
+            customer=self.customer,
+            creating=self.creating,
+            noun=self.model._meta.verbose_name,
+            list_url=self.list_url(),
+            **kwargs,
+        )
 
     def list_url(self) -> str:
         name = "linkman-list" if self.model is Linkman else "activity-list"
@@ -180,8 +199,12 @@ class ChildFormView(PolicyMixin, DomainErrorMixin, FormView):
 
     def perform(self, form):
         services.customer_child_save(
-            actor=self.request.user, model=self.model, customer_id=self.customer.pk,
-            instance_id=None if self.creating else self.instance.pk, **form.cleaned_data)
+            actor=self.request.user,
+            model=self.model,
+            customer_id=self.customer.pk,
+            instance_id=None if self.creating else self.instance.pk,
+            **form.cleaned_data,
+        )
         messages.success(self.request, _("Saved."))
         return redirect(self.list_url())
 
@@ -210,10 +233,12 @@ class ChildDeleteView(PolicyMixin, View):
     model, policy, action = Linkman, linkman_policy, "change"
 
     def post(self, request, pk):
-        instance = self.get_object(self.model.objects.filter(
-            customer__in=selectors.customer_list(user=request.user)))
-        services.customer_child_delete(actor=request.user, model=self.model,
-                                       instance_id=instance.pk)
+        instance = self.get_object(
+            self.model.objects.filter(customer__in=selectors.customer_list(user=request.user))
+        )
+        services.customer_child_delete(
+            actor=request.user, model=self.model, instance_id=instance.pk
+        )
         messages.success(request, _("Deleted."))
         name = "linkman-list" if self.model is Linkman else "activity-list"
         return redirect(f"customers:{name}", pk=instance.customer_id)
@@ -247,5 +272,6 @@ class OrderDetailView(PolicyMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         order = selectors.order_get(user=self.request.user, pk=self.kwargs["pk"])
-        return super().get_context_data(order=order, customer=order.customer,
-                                        lines=selectors.order_lines(order=order), **kwargs)
+        return super().get_context_data(
+            order=order, customer=order.customer, lines=selectors.order_lines(order=order), **kwargs
+        )

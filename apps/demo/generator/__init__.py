@@ -28,8 +28,17 @@ from apps.demo.reference import ReferenceResult, reference_data_load
 
 MIN_CUSTOMERS = 10  # enough for every state of every workflow to appear
 
-__all__ = ["DEMO_LOGINS", "DEMO_PASSWORD", "DEMO_USERS", "MIN_CUSTOMERS", "DemoResult",
-           "customer_plans_build", "demo_context", "demo_seed", "demo_users_ensure"]
+__all__ = [
+    "DEMO_LOGINS",
+    "DEMO_PASSWORD",
+    "DEMO_USERS",
+    "MIN_CUSTOMERS",
+    "DemoResult",
+    "customer_plans_build",
+    "demo_context",
+    "demo_seed",
+    "demo_users_ensure",
+]
 
 
 @dataclass
@@ -46,10 +55,13 @@ def demo_context(*, seed: int, today: date, staff: DemoStaff) -> DemoContext:
     """The generator's state: a fresh RNG for `seed` and the priced products in a fixed order."""
     return DemoContext(
         rng=random.Random(seed),  # noqa: S311  (reproducible demo data, not cryptography)
-        today=today, tz=timezone.get_current_timezone(), staff=staff,
+        today=today,
+        tz=timezone.get_current_timezone(),
+        staff=staff,
         # Sorted in Python: database collations differ, the demo must not.
-        products=sorted(Product.objects.filter(price__isnull=False),
-                        key=lambda p: (p.name, p.model, p.batch)),
+        products=sorted(
+            Product.objects.filter(price__isnull=False), key=lambda p: (p.name, p.model, p.batch)
+        ),
     )
 
 
@@ -60,8 +72,11 @@ def demo_seed(*, customers: int, seed: int, today: date | None = None) -> DemoRe
         raise ValueError(f"at least {MIN_CUSTOMERS} customers are needed, got {customers}")
     reference = reference_data_load()
     staff, users_created = demo_users_ensure()
-    result = DemoResult(reference=reference, users_created=users_created,
-                        existing_customers=Customer.objects.count())
+    result = DemoResult(
+        reference=reference,
+        users_created=users_created,
+        existing_customers=Customer.objects.count(),
+    )
     if result.existing_customers:
         return result
     ctx = demo_context(seed=seed, today=today or timezone.localdate(), staff=staff)

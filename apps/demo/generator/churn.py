@@ -38,8 +38,13 @@ def _churn(ctx: DemoContext, plan: CustomerPlan) -> tuple[Churn, list[ChurnMeasu
     rng, customer, status = ctx.rng, plan.customer, plan.churn_status
     # A recovered customer's warning was raised by the gap before its latest order.
     history = plan.order_days[:-1] if status == C.RECOVERED else plan.order_days
-    churn = Churn(customer=customer, manager=customer.manager, status=status,
-                  last_order_date=history[-1], created_at=_detected(ctx, history[-1]))
+    churn = Churn(
+        customer=customer,
+        manager=customer.manager,
+        status=status,
+        last_order_date=history[-1],
+        created_at=_detected(ctx, history[-1]),
+    )
     measures = []
     if status == C.POSTPONED or (status != C.WARNING and rng.random() < 0.5):
         measures = _measures(ctx, churn, count=rng.randint(1, 3))

@@ -65,8 +65,9 @@ def _order_days(ctx: DemoContext, *, profile: str, created: date) -> list[date]:
 
 def _created_day(ctx: DemoContext, profile: str) -> date:
     """Old enough for the profile's order history to fit after it."""
-    low, high = {ACTIVE: (30, 1200), DORMANT: (220, 1300), RECOVERED: (500, 1300),
-                 NEW: (2, 150)}[profile]
+    low, high = {ACTIVE: (30, 1200), DORMANT: (220, 1300), RECOVERED: (500, 1300), NEW: (2, 150)}[
+        profile
+    ]
     return ctx.days_ago(ctx.rng.randint(low, high))
 
 
@@ -84,24 +85,31 @@ def _customer(ctx: DemoContext, *, created: date, status: str) -> Customer:
     rng, city = ctx.rng, pick_city(ctx.rng)
     name, slug = company_name(ctx, city)
     level = rng.choices([1, 2, 3, 4, 5], weights=[40, 25, 15, 12, 8])[0]
-    capital = rng.choice(CAPITALS[level - 1:level + 3])
+    capital = rng.choice(CAPITALS[level - 1 : level + 3])
     org_code = f"{rng.randint(0, 99_999_999):08d}{rng.randint(0, 9)}"
     building = rng.choice(words.BUILDINGS)
     floor = f"{building}{rng.randint(2, 28)}层" if building else ""
     return Customer(
-        name=name, region=city.region, status=status, level=level,
+        name=name,
+        region=city.region,
+        status=status,
+        level=level,
         manager=rng.choices([*ctx.staff.account_managers, None], weights=[24, 24, 24, 24, 4])[0],
         satisfaction=rng.choices([1, 2, 3, 4, 5], weights=[4, 10, 36, 35, 15])[0],
         credit=rng.choices([1, 2, 3, 4, 5], weights=[3, 8, 34, 38, 17])[0],
         address=f"{city.name}市{rng.choice(words.ROADS)}{rng.randint(1, 399)}号{floor}",
         zip=f"{city.zip_prefix}{rng.randint(0, 999):03d}",
-        tel=landline(rng, city), fax=landline(rng, city), website=f"www.{slug}.com.cn",
+        tel=landline(rng, city),
+        fax=landline(rng, city),
+        website=f"www.{slug}.com.cn",
         licence_no=f"91{city.admin_code}MA{rng.randint(0, 99_999_999):08d}",
-        chieftain=person_name(rng)[0], bankroll=capital,
+        chieftain=person_name(rng)[0],
+        bankroll=capital,
         turnover=int(capital * rng.uniform(0.5, 6)),
         bank=f"{rng.choice(words.BANKS)}{city.name}{rng.choice(words.BANK_BRANCHES)}",
         bank_account="6222" + "".join(str(rng.randint(0, 9)) for _ in range(15)),
-        local_tax_no=f"{city.admin_code}{org_code}", national_tax_no=f"{city.admin_code}{org_code}",
+        local_tax_no=f"{city.admin_code}{org_code}",
+        national_tax_no=f"{city.admin_code}{org_code}",
         created_at=ctx.moment(created),
     )
 
@@ -121,10 +129,17 @@ def customer_plans_build(ctx: DemoContext, *, count: int) -> list[CustomerPlan]:
     for profile in profiles:
         created = _created_day(ctx, profile)
         churn = _churn_status(profile, dormant_churn)
-        customer = _customer(ctx, created=created,
-                             status=_status(ctx, profile=profile, churn_status=churn))
-        plans.append(CustomerPlan(customer=customer, profile=profile, churn_status=churn,
-                                  order_days=_order_days(ctx, profile=profile, created=created)))
+        customer = _customer(
+            ctx, created=created, status=_status(ctx, profile=profile, churn_status=churn)
+        )
+        plans.append(
+            CustomerPlan(
+                customer=customer,
+                profile=profile,
+                churn_status=churn,
+                order_days=_order_days(ctx, profile=profile, created=created),
+            )
+        )
     _number(ctx, [p.customer for p in plans])
     return plans
 
@@ -144,13 +159,18 @@ def _linkmen(ctx: DemoContext, plan: CustomerPlan) -> list[Linkman]:
     result = []
     for i in range(rng.choice([1, 1, 2, 2, 3])):
         name, sex = person_name(rng)
-        result.append(Linkman(
-            customer=customer, name=name, sex=sex,
-            position=rng.choice(words.SENIOR_POSITIONS if i == 0 else words.POSITIONS),
-            tel=f"{area}-{rng.randint(2, 8)}{rng.randint(0, 9_999_999):07d}",
-            mobile=mobile(rng), memo=rng.choice(words.LINKMAN_MEMOS),
-            created_at=ctx.later(customer.created_at, max_days=20),
-        ))
+        result.append(
+            Linkman(
+                customer=customer,
+                name=name,
+                sex=sex,
+                position=rng.choice(words.SENIOR_POSITIONS if i == 0 else words.POSITIONS),
+                tel=f"{area}-{rng.randint(2, 8)}{rng.randint(0, 9_999_999):07d}",
+                mobile=mobile(rng),
+                memo=rng.choice(words.LINKMAN_MEMOS),
+                created_at=ctx.later(customer.created_at, max_days=20),
+            )
+        )
     return result
 
 
@@ -160,11 +180,17 @@ def _activities(ctx: DemoContext, plan: CustomerPlan) -> list[Activity]:
     for _ in range(rng.randint(0, 2 if plan.profile == NEW else 4)):
         title, description = rng.choice(words.ACTIVITY_TOPICS)
         when = ctx.moment(ctx.day_between(customer.created_at.date(), ctx.days_ago(1)))
-        result.append(Activity(
-            customer=customer, date=when, place=rng.choice(words.ACTIVITY_PLACES), title=title,
-            description=description.format(product=ctx.pick_product().name),
-            remark=rng.choice(words.ACTIVITY_REMARKS), created_at=when,
-        ))
+        result.append(
+            Activity(
+                customer=customer,
+                date=when,
+                place=rng.choice(words.ACTIVITY_PLACES),
+                title=title,
+                description=description.format(product=ctx.pick_product().name),
+                remark=rng.choice(words.ACTIVITY_REMARKS),
+                created_at=when,
+            )
+        )
     return result
 
 

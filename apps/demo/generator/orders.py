@@ -28,8 +28,13 @@ def _quantity(ctx: DemoContext, product: Product) -> int:
 def _lines(ctx: DemoContext, order: Order) -> list[OrderLine]:
     products = ctx.rng.sample(ctx.products, k=min(len(ctx.products), ctx.rng.randint(1, 4)))
     return [
-        OrderLine(order=order, product=p, count=_quantity(ctx, p), unit=p.unit,
-                  price=p.price or Decimal(0))
+        OrderLine(
+            order=order,
+            product=p,
+            count=_quantity(ctx, p),
+            unit=p.unit,
+            price=p.price or Decimal(0),
+        )
         for p in products
     ]
 
@@ -40,8 +45,15 @@ def orders_create(ctx: DemoContext, plans: list[CustomerPlan]) -> dict[str, int]
     for plan in plans:
         for day in plan.order_days:
             when = ctx.moment(day)
-            orders.append(Order(customer=plan.customer, date=when, created_at=when,
-                                address=plan.customer.address, status=_status(ctx, day)))
+            orders.append(
+                Order(
+                    customer=plan.customer,
+                    date=when,
+                    created_at=when,
+                    address=plan.customer.address,
+                    status=_status(ctx, day),
+                )
+            )
     Order.objects.bulk_create(orders, batch_size=BATCH_SIZE)
     lines = [line for order in orders for line in _lines(ctx, order)]
     OrderLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)

@@ -63,15 +63,20 @@ def _progress(ctx: DemoContext, ticket: ServiceTicket, *, status: str) -> None:
         ticket.satisfaction = rng.choices([3, 4, 5], weights=[25, 45, 30])[0]
 
 
-def _ticket(ctx: DemoContext, plan: CustomerPlan, *, kind: str, created: datetime,
-            status: str) -> ServiceTicket:
+def _ticket(
+    ctx: DemoContext, plan: CustomerPlan, *, kind: str, created: datetime, status: str
+) -> ServiceTicket:
     rng, customer = ctx.rng, plan.customer
     title = rng.choice(words.SERVICE_TITLES[kind]).format(product=ctx.pick_product().name)
     contact = plan.linkmen[0].name if plan.linkmen else customer.chieftain
     ticket = ServiceTicket(
-        type=kind, title=title, customer=customer, status=status,
+        type=kind,
+        title=title,
+        customer=customer,
+        status=status,
         request=words.SERVICE_REQUEST.format(title=title, linkman=contact),
-        created_by=customer.manager or ctx.pick_account_manager(), created_at=created,
+        created_by=customer.manager or ctx.pick_account_manager(),
+        created_at=created,
     )
     _progress(ctx, ticket, status=status)
     return ticket

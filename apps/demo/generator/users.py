@@ -26,13 +26,21 @@ DEMO_USERS = [
 ]
 
 # The logins printed at the end of seed_demo, one per role, labelled as crm/launcher.py does.
-DEMO_LOGINS = [("系统管理员 / System admin", "admin"), ("销售主管 / Sales manager", "manager"),
-               ("客户经理 / Account manager", "am1"), ("高管 / Executive", "exec")]
+DEMO_LOGINS = [
+    ("系统管理员 / System admin", "admin"),
+    ("销售主管 / Sales manager", "manager"),
+    ("客户经理 / Account manager", "am1"),
+    ("高管 / Executive", "exec"),
+]
 
 
 def _user_create(spec: DemoUser, role: Role) -> User:
-    user = User(username=spec.username, full_name=spec.full_name, role=role,
-                email=f"{spec.username}@example.com")
+    user = User(
+        username=spec.username,
+        full_name=spec.full_name,
+        role=role,
+        email=f"{spec.username}@example.com",
+    )
     user.set_password(DEMO_PASSWORD)
     user.save()
     return user
@@ -50,8 +58,9 @@ def demo_users_ensure() -> tuple[DemoStaff, int]:
         raise Role.DoesNotExist(
             f"roles {sorted(missing_roles)} are missing; run `manage.py migrate` first"
         )
-    existing = {u.username: u for u in User.objects.filter(
-        username__in=[d.username for d in DEMO_USERS])}
+    existing = {
+        u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])
+    }
     users, created = {}, 0
     for spec in DEMO_USERS:
         if spec.username not in existing:
@@ -59,7 +68,9 @@ def demo_users_ensure() -> tuple[DemoStaff, int]:
             created += 1
         users[spec.username] = existing[spec.username]
     staff = DemoStaff(
-        admin=users["admin"], manager=users["manager"],
-        account_managers=[users[f"am{i}"] for i in range(1, 5)], executive=users["exec"],
+        admin=users["admin"],
+        manager=users["manager"],
+        account_managers=[users[f"am{i}"] for i in range(1, 5)],
+        executive=users["exec"],
     )
     return staff, created

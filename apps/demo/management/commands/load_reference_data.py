@@ -12,6 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = reference_data_load()
         self.stdout.write(
-            f"dictionary: {result.dictionary}; products: {result.products}; "
-            f"stock: {result.stock}"
+            f"dictionary: {result.dictionary}; products: {result.products}; stock: {result.stock}"
         )

@@ -20,10 +20,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--customers", type=int, default=200,
-                            help=f"number of customers to generate (at least {MIN_CUSTOMERS})")
-        parser.add_argument("--seed", type=int, default=2026,
-                            help="random seed; the same seed on the same day gives the same data")
+        parser.add_argument(
+            "--customers",
+            type=int,
+            default=200,
+            help=f"number of customers to generate (at least {MIN_CUSTOMERS})",
+        )
+        parser.add_argument(
+            "--seed",
+            type=int,
+            default=2026,
+            help="random seed; the same seed on the same day gives the same data",
+        )
 
     def handle(self, *args, customers, seed, **options):
         try:
@@ -35,14 +43,18 @@ class Command(BaseCommand):
 
     def _report(self, result: DemoResult) -> None:
         ref = result.reference
-        self.stdout.write(f"Reference data: dictionary {ref.dictionary}; "
-                          f"products {ref.products}; stock {ref.stock}")
+        self.stdout.write(
+            f"Reference data: dictionary {ref.dictionary}; "
+            f"products {ref.products}; stock {ref.stock}"
+        )
         self.stdout.write(f"Users: {result.users_created} created")
         if result.existing_customers:
-            self.stdout.write(self.style.WARNING(
-                f"The database already has {result.existing_customers} customers: demo data "
-                "is only generated into an empty CRM, nothing else was written."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The database already has {result.existing_customers} customers: demo data "
+                    "is only generated into an empty CRM, nothing else was written."
+                )
+            )
             return
         summary = ", ".join(f"{count} {name}" for name, count in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Created {summary}."))
