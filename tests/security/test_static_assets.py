@@ -28,7 +28,7 @@ CSP_BLOCKED = {
     "inline style block": re.compile(r"<style\b", re.IGNORECASE),
     "style attribute": re.compile(r"\sstyle\s*=", re.IGNORECASE),
     "event-handler attribute": re.compile(r"\son[a-z]+\s*=\s*[\"']", re.IGNORECASE),
-    "htmx inline handler": re.compile(r"\shx-on", re.IGNORECASE),
+    "htmx inline handler": re.compile(r"\s(data-)?hx-on", re.IGNORECASE),
     "javascript: URL": re.compile(r"javascript:", re.IGNORECASE),
 }
 
