@@ -12,7 +12,7 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt ./
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
-RUN pip install --no-cache-dir -c constraints.txt -e . \
+RUN pip install --no-cache-dir -c constraints.txt . \
     && DEBUG=true python manage.py compilemessages -v 0 --ignore=node_modules \
     && DEBUG=true python manage.py collectstatic --no-input -v 0
 RUN useradd --create-home crm && mkdir -p var && chown -R crm var

@@ -46,13 +46,15 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
+# The project installs its dependencies only (no importable package: the code runs from this
+# checkout), so a plain install: an editable one would add an empty import hook and a warning.
 install: $(BIN)/python
 	@test -f $(STAMP).run -a $(STAMP).run -nt pyproject.toml -a $(STAMP).run -nt constraints.txt || \
-	  ($(BIN)/pip install -q -c constraints.txt -e . && touch $(STAMP).run)
+	  ($(BIN)/pip install -q -c constraints.txt . && touch $(STAMP).run)
 
 install-dev: install
 	@test -f $(STAMP).dev -a $(STAMP).dev -nt pyproject.toml -a $(STAMP).dev -nt constraints.txt || \
-	  ($(BIN)/pip install -q -c constraints.txt -e '.[dev]' && touch $(STAMP).dev)
+	  ($(BIN)/pip install -q -c constraints.txt '.[dev]' && touch $(STAMP).dev)
 
 # Bootstrap and Bootstrap Icons, from the npm registry (package-lock.json pins them).
 assets: node_modules/.package-lock.json
@@ -70,7 +72,7 @@ makemessages: install
 
 # Refresh the exact versions after changing pyproject.toml.
 lock: install-dev
-	$(BIN)/pip freeze --exclude-editable | sed '1i # Exact versions of every Python package, so a fresh install is reproducible.\n# Regenerate with: make lock' > constraints.txt
+	$(BIN)/pip freeze --exclude-editable --exclude crm | sed '1i # Exact versions of every Python package, so a fresh install is reproducible.\n# Regenerate with: make lock' > constraints.txt
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -3,9 +3,11 @@
 
 With DATABASE_URL / REDIS_URL set, they are used. Otherwise the local PostgreSQL and Redis at
 their default ports are used when they answer, and if they do not, an embedded SQLite file under
-var/ with Celery tasks run in-process. Ctrl-C stops every process this started.
+var/ with Celery tasks run in-process. A process that dies is started again after a back-off
+(1 s, doubling up to a minute) while the others keep running; Ctrl-C or SIGTERM stops them all.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -14,6 +16,7 @@ import sys
 import time
 from pathlib import Path
 
+from apps.demo.logins import demo_login_lines
 from crm.preflight import answers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -21,15 +24,12 @@ PYTHON = sys.executable
 LOCAL_DATABASE = "postgres://postgres@127.0.0.1:5432/crm"
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 SQLITE_DATABASE = f"sqlite:///{BASE_DIR / 'var' / 'crm.sqlite3'}"
-DEMO_LOGINS = [
-    ("系统管理员 / System admin", "admin"),
-    ("销售主管 / Sales manager", "manager"),
-    ("客户经理 / Account manager", "am1"),
-    ("高管 / Executive", "exec"),
-]
-DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105 -- the published demo password, printed at start
 # The web server command; docker-compose.yml runs the same one (a test keeps them equal).
 WEB_COMMAND = ["gunicorn", "crm.wsgi", "--workers", "2", "--threads", "2", "--access-logfile", "-"]
+WORKER_COMMAND = ["celery", "-A", "crm", "worker", "-l", "INFO", "--concurrency", "2"]
+BEAT_COMMAND = ["celery", "-A", "crm", "beat", "-l", "INFO"]
+FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0  # seconds before a restart, doubled per quick death
+STABLE_AFTER = 60.0  # a process that ran this long before dying starts again at once-ish
 
 
 def choose_services(env: dict) -> bool:
@@ -78,16 +78,63 @@ def start(env: dict, *command: str) -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
 
 
+def say(message: str) -> None:
+    print(f"launcher: {message}", file=sys.stderr, flush=True)
+
+
+class Supervised:
+    """One of the launcher's processes, started again after a back-off whenever it dies."""
+
+    def __init__(self, name: str, env: dict, command: list[str]):
+        self.name, self.env, self.command = name, env, command
+        self.backoff = FIRST_BACKOFF
+        self.restart_at: float | None = None
+        self.start()
+
+    def start(self) -> None:
+        self.process = start(self.env, PYTHON, "-m", *self.command)
+        self.started_at, self.restart_at = time.monotonic(), None
+
+    def check(self, now: float) -> None:
+        """Notice a death (log it, schedule the restart) or restart when the back-off is over."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.start()
+                say(f"{self.name} started again (pid {self.process.pid})")
+            return
+        code = self.process.poll()
+        if code is None:
+            return
+        # What a dead leader leaves (gunicorn's or Celery's pool children) would keep the port
+        # or run tasks nobody supervises: the group goes with it. Its jobs are resumed by the
+        # job sweeper (apps.jobs), which sees their heartbeat stop.
+        _kill_group(self.process.pid, signal.SIGKILL)
+        if now - self.started_at >= STABLE_AFTER:
+            self.backoff = FIRST_BACKOFF
+        cause = f"killed by {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        say(
+            f"{self.name} (pid {self.process.pid}) stopped, {cause}; starting it again in "
+            f"{self.backoff:.0f} s, the other processes keep running"
+        )
+        self.restart_at = now + self.backoff
+        self.backoff = min(MAX_BACKOFF, self.backoff * 2)
+
+
+def _kill_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError):  # nothing left in the group
+        os.killpg(pgid, sig)
+
+
 def stop_all(processes: list[subprocess.Popen]) -> None:
     for process in processes:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            _kill_group(process.pid, signal.SIGTERM)
     deadline = time.monotonic() + 10
     for process in processes:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            _kill_group(process.pid, signal.SIGKILL)
 
 
 def local_settings(env: dict) -> None:
@@ -118,41 +165,25 @@ def main() -> int:
         ensure_postgres_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "collectstatic", "--no-input", "-v", "0")
-    manage(env, "seed_demo")
+    manage(env, "seed_demo", "--no-logins")
     host = env.get("CRM_BIND", "127.0.0.1:8000")
-    processes = [start(env, PYTHON, "-m", *WEB_COMMAND, "--bind", host)]
+    children = [Supervised("web server", env, [*WEB_COMMAND, "--bind", host])]
     if with_celery:
-        processes.append(
-            start(
-                env,
-                PYTHON,
-                "-m",
-                "celery",
-                "-A",
-                "crm",
-                "worker",
-                "-l",
-                "INFO",
-                "--concurrency",
-                "2",
-            )
-        )
-        processes.append(start(env, PYTHON, "-m", "celery", "-A", "crm", "beat", "-l", "INFO"))
-    print(
-        f"\nCRM is running at http://{host}/  (Ctrl-C stops it)\nDemo logins, password "
-        f"{DEMO_PASSWORD}:"
-    )
-    for role, username in DEMO_LOGINS:
-        print(f"  {role:<28} {username}")
+        children.append(Supervised("Celery worker", env, WORKER_COMMAND))
+        children.append(Supervised("Celery beat", env, BEAT_COMMAND))
+    print(f"\nCRM is running at http://{host}/  (Ctrl-C stops it)", flush=True)
+    print("\n".join(demo_login_lines()), flush=True)
     # Ctrl-C arrives as SIGINT; `kill` or a supervisor sends SIGTERM: both stop everything.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        while all(p.poll() is None for p in processes):
+        while True:
             time.sleep(0.5)
+            for child in children:
+                child.check(time.monotonic())
     except KeyboardInterrupt:
         pass
     finally:
-        stop_all(processes)
+        stop_all([child.process for child in children])
     return 0
 
 

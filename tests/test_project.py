@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,15 @@ def test_server_timing_reports_time_and_queries(client, settings):
 
     assert header.startswith("app;dur=")
     assert "queries" in header
+
+
+def test_the_package_metadata_uses_the_forms_setuptools_accepts_without_a_warning():
+    # A TOML table as project.license makes setuptools (>= 77) warn on every install, and
+    # `pip install -e` of a project without packages adds an empty import hook and a warning.
+    project = tomllib.loads((BASE_DIR / "pyproject.toml").read_text())
+    makefile = (BASE_DIR / "Makefile").read_text()
+    assert project["project"]["license"] == "MIT"
+    assert project["build-system"]["requires"] == ["setuptools>=77"]
+    assert project["tool"]["setuptools"]["packages"] == []
+    assert "install -q -c constraints.txt . " in makefile
+    assert " -e " not in makefile

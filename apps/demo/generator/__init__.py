@@ -23,13 +23,12 @@ from apps.demo.generator.common import DemoContext, DemoStaff
 from apps.demo.generator.customers import customer_plans_build, customers_create
 from apps.demo.generator.orders import orders_create
 from apps.demo.generator.tickets import tickets_create
-from apps.demo.generator.users import DEMO_LOGINS, DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
+from apps.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
 from apps.demo.reference import ReferenceResult, reference_data_load
 
 MIN_CUSTOMERS = 10  # enough for every state of every workflow to appear
 
 __all__ = [
-    "DEMO_LOGINS",
     "DEMO_PASSWORD",
     "DEMO_USERS",
     "MIN_CUSTOMERS",

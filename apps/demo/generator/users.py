@@ -1,37 +1,8 @@
-"""The demo logins: one user per role plus four account managers, sharing one password."""
-
-from typing import NamedTuple
+"""The demo users (apps.demo.logins lists them) created in the database."""
 
 from apps.demo.generator.common import DemoStaff
-from apps.rbac import roles
+from apps.demo.logins import DEMO_PASSWORD, DEMO_USERS, DemoUser
 from apps.rbac.models import Role, User
-
-DEMO_PASSWORD = "crm-demo-2026"  # noqa: S105  (a published demo login, not a secret)
-
-
-class DemoUser(NamedTuple):
-    username: str
-    full_name: str
-    role_code: str
-
-
-DEMO_USERS = [
-    DemoUser("admin", "刘志强", roles.ADMIN),
-    DemoUser("manager", "张伟", roles.SALES_MANAGER),
-    DemoUser("am1", "李娜", roles.ACCOUNT_MANAGER),
-    DemoUser("am2", "王磊", roles.ACCOUNT_MANAGER),
-    DemoUser("am3", "陈静", roles.ACCOUNT_MANAGER),
-    DemoUser("am4", "赵勇", roles.ACCOUNT_MANAGER),
-    DemoUser("exec", "孙立新", roles.EXECUTIVE),
-]
-
-# The logins printed at the end of seed_demo, one per role, labelled as crm/launcher.py does.
-DEMO_LOGINS = [
-    ("系统管理员 / System admin", "admin"),
-    ("销售主管 / Sales manager", "manager"),
-    ("客户经理 / Account manager", "am1"),
-    ("高管 / Executive", "exec"),
-]
 
 
 def _user_create(spec: DemoUser, role: Role) -> User:

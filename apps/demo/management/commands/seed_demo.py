@@ -1,14 +1,7 @@
-import unicodedata
-
 from django.core.management.base import BaseCommand, CommandError
 
-from apps.demo.generator import (
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    MIN_CUSTOMERS,
-    DemoResult,
-    demo_seed,
-)
+from apps.demo.generator import MIN_CUSTOMERS, DemoResult, demo_seed
+from apps.demo.logins import demo_login_lines
 from apps.rbac.models import Role
 
 
@@ -32,14 +25,20 @@ class Command(BaseCommand):
             default=2026,
             help="random seed; the same seed on the same day gives the same data",
         )
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            help="do not print the demo logins (make run prints them once the CRM is up)",
+        )
 
-    def handle(self, *args, customers, seed, **options):
+    def handle(self, *args, customers, seed, no_logins, **options):
         try:
             result = demo_seed(customers=customers, seed=seed)
         except (ValueError, Role.DoesNotExist) as exc:
             raise CommandError(str(exc)) from exc
         self._report(result)
-        self._logins()
+        if not no_logins:
+            self.stdout.write("\n".join(demo_login_lines()))
 
     def _report(self, result: DemoResult) -> None:
         ref = result.reference
@@ -58,14 +57,3 @@ class Command(BaseCommand):
             return
         summary = ", ".join(f"{count} {name}" for name, count in result.counts.items())
         self.stdout.write(self.style.SUCCESS(f"Created {summary}."))
-
-    def _logins(self) -> None:
-        self.stdout.write("Demo logins (role, username, password):")
-        for role, username in DEMO_LOGINS:
-            self.stdout.write(f"  {_pad(role, 28)} {username:<8} {DEMO_PASSWORD}")
-
-
-def _pad(text: str, width: int) -> str:
-    """Left-justify for a terminal, where a Chinese character takes two columns."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - shown)
