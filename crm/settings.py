@@ -122,6 +122,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The reverse proxies (addresses or networks) whose X-Forwarded-For names the client, for the
+# throttle and the security log (crm.client_address); from anyone else the header is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "crm.client_address.client_address"
 
 # MIDDLEWARE
 # ------------------------------------------------------------------------------

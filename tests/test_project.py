@@ -1,5 +1,6 @@
 """The project as a whole: deploy checks, migrations, the compose file, the SQLite fallback."""
 
+import ipaddress
 import os
 import secrets
 import subprocess
@@ -87,6 +88,18 @@ def test_compose_file_scales_web_and_workers_per_queue(settings):
     }
     assert consumed == {"worker": "celery", "worker-nightly": "nightly"}
     assert {queue.name for queue in settings.CELERY_TASK_QUEUES} == set(consumed.values())
+
+
+def test_compose_web_believes_x_forwarded_for_from_lb_only_and_lb_appends_the_client():
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    lb = compose["services"]["lb"]["networks"]["default"]["ipv4_address"]
+    subnet = compose["networks"]["default"]["ipam"]["config"][0]
+    nginx = (BASE_DIR / "deploy" / "nginx.conf").read_text()
+
+    assert compose["services"]["web"]["environment"]["TRUSTED_PROXIES"] == lb
+    assert ipaddress.ip_address(lb) in ipaddress.ip_network(subnet["subnet"])
+    assert ipaddress.ip_address(lb) not in ipaddress.ip_network(subnet["ip_range"])
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
 
 
 def test_nightly_tasks_go_to_the_nightly_queue_and_user_jobs_to_the_interactive_one():

@@ -5,11 +5,13 @@ import logging
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from crm.client_address import client_address
+
 logger = logging.getLogger("crm.security")
 
 
 def _client(request) -> str:
-    return request.META.get("REMOTE_ADDR", "-") if request is not None else "-"
+    return (client_address(request) or "-") if request is not None else "-"
 
 
 @receiver(user_logged_in)

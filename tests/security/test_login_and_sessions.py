@@ -67,6 +67,84 @@ def test_an_attacker_elsewhere_cannot_lock_a_colleague_out(client):
     assert login(client, "li", PASSWORD, address="10.0.0.1").status_code == 302
 
 
+# Behind the load balancer: the proxy's X-Forwarded-For names the client, from it alone -------
+
+PROXY = "172.28.0.10"  # docker-compose.yml: lb's address, web's TRUSTED_PROXIES
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.TRUSTED_PROXIES = [PROXY]
+
+
+def login_via(client, username, password, *, forwarded_for: str, address: str = PROXY):
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=address,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def fail_via(username, times: int, *, forwarded_for: str, address: str = PROXY):
+    for _ in range(times):
+        login_via(Client(), username, SECRET_WRONG, forwarded_for=forwarded_for, address=address)
+
+
+def test_through_the_proxy_failures_of_one_client_do_not_lock_the_user_out_for_another(
+    client, behind_proxy
+):
+    UserFactory(username="li", role="account_manager", password=PASSWORD)
+    fail_via("li", settings.AXES_FAILURE_LIMIT, forwarded_for="198.51.100.7")
+
+    assert login_via(Client(), "li", PASSWORD, forwarded_for="198.51.100.7").status_code == 429
+    assert login_via(client, "li", PASSWORD, forwarded_for="198.51.100.8").status_code == 302
+
+
+def test_through_the_proxy_two_clients_are_counted_separately(client, behind_proxy):
+    UserFactory(username="li", role="account_manager", password=PASSWORD)
+    almost = settings.AXES_FAILURE_LIMIT - 1
+    fail_via("li", almost, forwarded_for="198.51.100.7")
+    fail_via("li", almost, forwarded_for="198.51.100.8")
+
+    assert sorted(AccessAttempt.objects.values_list("ip_address", "failures_since_start")) == [
+        ("198.51.100.7", almost),
+        ("198.51.100.8", almost),
+    ]
+    assert login_via(client, "li", PASSWORD, forwarded_for="198.51.100.7").status_code == 302
+
+
+def test_what_a_client_writes_into_x_forwarded_for_itself_is_ignored_behind_the_proxy(
+    behind_proxy,
+):
+    UserFactory(username="li", role="account_manager", password=PASSWORD)
+    # The client sent a header of its own; the proxy appended the address it really came from.
+    fail_via("li", settings.AXES_FAILURE_LIMIT, forwarded_for="192.0.2.1, 198.51.100.7")
+
+    spoofed = "192.0.2.99, 198.51.100.7"
+    assert login_via(Client(), "li", PASSWORD, forwarded_for=spoofed).status_code == 429
+
+
+def test_a_direct_client_sending_x_forwarded_for_is_keyed_on_its_own_address(client, behind_proxy):
+    UserFactory(username="li", role="account_manager", password=PASSWORD)
+    fail_via("li", settings.AXES_FAILURE_LIMIT, forwarded_for="198.51.100.7", address="203.0.113.9")
+
+    other_claim = login_via(
+        Client(), "li", PASSWORD, forwarded_for="198.51.100.8", address="203.0.113.9"
+    )
+    assert other_claim.status_code == 429  # a new X-Forwarded-For does not get it past the pause
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["203.0.113.9"]
+    # and the address it named is not locked out
+    assert login_via(client, "li", PASSWORD, forwarded_for="198.51.100.7").status_code == 302
+
+
+def test_without_trusted_proxies_the_header_is_ignored_even_from_the_proxy(client):
+    UserFactory(username="li", role="account_manager", password=PASSWORD)
+    fail_via("li", settings.AXES_FAILURE_LIMIT, forwarded_for="198.51.100.7")
+
+    assert login_via(client, "li", PASSWORD, forwarded_for="198.51.100.8").status_code == 429
+
+
 def test_the_cool_off_is_a_pause_not_a_permanent_lock():
     assert settings.AXES_COOLOFF_TIME is not None
     assert timedelta(0) < settings.AXES_COOLOFF_TIME <= timedelta(hours=1)
