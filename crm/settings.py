@@ -282,6 +282,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 1200
 CELERY_TASK_TIME_LIMIT = 1500
+# Background jobs (apps.jobs): while a job runs, a thread of its worker records a sign of life
+# every CRM_JOB_HEARTBEAT_SECONDS, whatever the job is busy with; a running job without one for
+# CRM_JOB_STALE_SECONDS has lost its worker (killed, stopped), and the sweeper (every minute)
+# gives it back to the queue. A slow job keeps beating, so it never runs twice at once.
+CRM_JOB_HEARTBEAT_SECONDS = env.int("CRM_JOB_HEARTBEAT_SECONDS", default=10)
+CRM_JOB_STALE_SECONDS = env.int("CRM_JOB_STALE_SECONDS", default=60)
 # Two queues, so that workers scale per kind of work (README "Deployment and scale-out"):
 # "celery" for what a user waits for (reports, exports, imports, the sweeper), "nightly" for the
 # long nightly jobs. A worker started without -Q consumes both (make run, the tests).

@@ -6,18 +6,29 @@ message only a wake-up call. So a job survives Redis being down and a worker bei
        ^                                                  │
        └──────(sweeper: heartbeat stale, attempts left)───┘
 
+A running job's worker beats every CRM_JOB_HEARTBEAT_SECONDS from a thread of its own (however
+slow the job's step); silent for CRM_JOB_STALE_SECONDS, the worker is taken for gone.
+
 Any app registers a kind of job (apps.jobs.registry); reports, imports and large exports use it.
 """
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import TimeStampedModel
+
+
+def stale_before(seconds: int | None = None) -> datetime:
+    """A running job whose last sign of life is older than this has lost its worker."""
+    seconds = settings.CRM_JOB_STALE_SECONDS if seconds is None else seconds
+    return timezone.now() - timedelta(seconds=seconds)
 
 
 class Job(TimeStampedModel):
@@ -92,6 +103,15 @@ class Job(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE_STATUSES
+
+    @property
+    def worker_lost(self) -> bool:
+        """Running, but its worker fell silent: the sweeper gives it back to the queue."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < stale_before()
+        )
 
     @property
     def percent(self) -> int | None:

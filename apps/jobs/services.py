@@ -5,6 +5,8 @@ the sweeper that re-publishes what the broker lost. RELIABILITY §2.3–2.4.
 
 import logging
 import os
+import threading
+import time
 from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from functools import partial
@@ -13,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from apps.jobs import registry
-from apps.jobs.models import Job
+from apps.jobs.models import Job, stale_before
 from crm.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
@@ -150,7 +152,8 @@ def job_run(*, job_id) -> Job | None:
     context = JobContext(job)
     with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
         try:
-            result = registry.get(job.kind).run(context)
+            with _heartbeat(context):
+                result = registry.get(job.kind).run(context)
         except (DomainError, ValidationError) as error:
             return _finish(job, status=S.FAILED, error=_message(error))
         except registry.UnknownJobKind:
@@ -168,6 +171,38 @@ def job_run(*, job_id) -> Job | None:
                 ),
             )
     return _finish(job, status=S.DONE, result=result, result_file=context.result_file)
+
+
+@contextmanager
+def _heartbeat(context: JobContext):
+    """
+    While the job's code runs, a thread records a sign of life every CRM_JOB_HEARTBEAT_SECONDS,
+    however long one step takes (a slow query, a big sheet): the job falls silent only when its
+    worker is gone (killed, stopped), so the sweeper's limit can be a minute and a slow job is
+    never run twice at once. It ends at the hard time limit, when the task would be killed (a
+    solo pool enforces none: a task stuck past it is then given up like a dead one).
+    """
+    stop = threading.Event()
+    interval = _setting("CRM_JOB_HEARTBEAT_SECONDS", 10)
+    until = time.monotonic() + (_setting("CELERY_TASK_TIME_LIMIT", 0) or float("inf"))
+
+    def beat() -> None:
+        try:
+            while not stop.wait(interval) and time.monotonic() < until:
+                try:
+                    context._mine().update(heartbeat_at=timezone.now())
+                except DatabaseError as error:  # the database restarting: the next beat
+                    logger.warning("job %s: heartbeat not recorded: %s", context.job.pk, error)
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"job-{context.job.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _message(error: Exception) -> str:
@@ -211,16 +246,13 @@ def jobs_sweep() -> dict:
 def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None) -> dict:
     """
     The safety net under the broker (beat runs it every minute, the worker at start): running
-    jobs whose worker fell silent go back to the queue, or fail once out of attempts; queued
-    jobs not picked up for a minute are published again. Re-running it is harmless.
+    jobs whose worker fell silent (Job.worker_lost) go back to the queue, or fail once out of
+    attempts; queued jobs not picked up for a minute are published again. Harmless to re-run.
     """
     now = timezone.now()
     queued_for = _setting("CRM_JOB_REQUEUE_SECONDS", 60) if queued_for is None else queued_for
-    stale_for = _setting("CRM_JOB_STALE_SECONDS", 600) if stale_for is None else stale_for
     attempts = _setting("CRM_JOB_MAX_ATTEMPTS", 3)
-    stale = Job.objects.filter(
-        status=S.RUNNING, heartbeat_at__lt=now - timedelta(seconds=stale_for)
-    )
+    stale = Job.objects.filter(status=S.RUNNING, heartbeat_at__lt=stale_before(stale_for))
     given_up = stale.filter(attempts__gte=attempts).update(
         status=S.FAILED,
         finished_at=now,

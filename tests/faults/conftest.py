@@ -132,18 +132,20 @@ def media(settings, tmp_path):
 @pytest.fixture
 def worker(tmp_path, settings, redis_server):
     """
-    start() runs `celery -A crm worker -P solo` on the test database and the private Redis and
-    waits (at most 60 s) until it is ready; the fixture ends it by its pid.
+    start(**env) runs `celery -A crm worker -P solo` on the test database and the private Redis
+    (with `env` added to its environment) and waits (at most 60 s) until it is ready; the
+    fixture ends it by its pid.
     """
     started = []
 
-    def start() -> subprocess.Popen:
+    def start(**env) -> subprocess.Popen:
         log_path = tmp_path / f"worker{len(started)}.log"
         process = celery_worker(
             log_path,
             DJANGO_SETTINGS_MODULE="crm.settings_test",
             REDIS_URL=redis_server.url,
             MEDIA_ROOT=str(settings.MEDIA_ROOT),
+            **env,
         )
         process.log_path = log_path
         started.append(process)

@@ -6,6 +6,11 @@ worker's unacknowledged message, when the broker hands it back, runs nothing aga
 worker that only stalled (SIGSTOP) past the stale limit, given up for dead, that then goes on
 with its old attempt, changes neither the finished file nor the job.
 
+The stale limit itself, scaled down (a heartbeat every second, 4 s of silence, a sweep every
+second, for production's 10 s, 60 s and a minute): a job held far longer than the limit on a
+live worker keeps running and runs once; a killed worker's job says so on its page and is
+resumed within a sweep once a worker is back.
+
 Real processes only: a private redis-server, real `celery worker -P solo` subprocesses on the
 test database (tests/faults/conftest.py). The first worker is held in the middle of writing
 its export file by table locks taken on a connection of the test's own, then SIGKILLed or
@@ -20,6 +25,8 @@ import time
 import psycopg
 import pytest
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from kombu import Connection
 
 from apps.customers.selectors import customer_list
@@ -40,6 +47,10 @@ pytestmark = [
 CUSTOMERS = 7  # over CRM_EXPORT_MAX_ROWS = 2: the customer list's export is a job
 STALE_FOR = 1  # seconds without a heartbeat after which the sweeper gives a running job back
 NOTHING = {"given_up": 0, "revived": 0, "published": 0}
+# Production's job liveness (CRM_JOB_HEARTBEAT_SECONDS 10, CRM_JOB_STALE_SECONDS 60, a sweep a
+# minute) in seconds, for the tests of the limit itself.
+HEARTBEAT, STALE_LIMIT, SWEEP_EVERY = 1, 4, 1
+SCALED = {"CRM_JOB_HEARTBEAT_SECONDS": str(HEARTBEAT), "CRM_JOB_STALE_SECONDS": str(STALE_LIMIT)}
 
 
 def hold(table: str) -> psycopg.Connection:
@@ -254,4 +265,80 @@ def test_a_worker_given_up_for_dead_that_comes_back_leaves_the_finished_job_alon
     assert "attempt 1 was given up, its file is dropped" in first.log_path.read_text()
     assert_exported_once(media, job, owner)
     assert jobs_requeue(queued_for=0, stale_for=STALE_FOR) == NOTHING
+    assert second.log_path.read_text().count("succeeded in") == 1
+
+
+def sweep_every_second_until(done, seconds: float) -> list[dict]:
+    """Beat's sweep, scaled: jobs_requeue() with the settings' limits, every SWEEP_EVERY s,
+    until done() or `seconds` have passed; what each sweep did."""
+    sweeps = []
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        sweeps.append(jobs_requeue())
+        time.sleep(SWEEP_EVERY)
+    return sweeps
+
+
+def finished(job: Job) -> bool:
+    job.refresh_from_db()
+    return job.status not in Job.ACTIVE_STATUSES
+
+
+def held_on_a_scaled_worker(worker, media, settings):
+    """A worker with the scaled limits, held in the middle of the owner's export:
+    (owner, worker, job, the lock to release)."""
+    settings.CRM_EXPORT_MAX_ROWS = 2
+    settings.CRM_JOB_STALE_SECONDS = STALE_LIMIT
+    owner = UserFactory(role=SM)
+    CustomerFactory.create_batch(CUSTOMERS)
+    first = worker(**SCALED)
+    job, users = hold_in_the_middle(owner, media)
+    return owner, first, job, users
+
+
+def test_a_job_held_far_longer_than_the_stale_limit_on_a_live_worker_runs_once(
+    broker, worker, media, settings
+):
+    _owner, first, job, users = held_on_a_scaled_worker(worker, media, settings)
+    try:
+        # No progress is reported while it waits, yet its worker's heartbeat goes on.
+        sweeps = sweep_every_second_until(lambda: False, 2 * STALE_LIMIT)
+        job.refresh_from_db()
+        assert not job.worker_lost
+    finally:
+        release(users)
+    wait_for(lambda: finished(job), timeout=30, step=0.2)
+
+    assert len(sweeps) >= 2 * STALE_LIMIT / SWEEP_EVERY - 1
+    assert all(sweep == NOTHING for sweep in sweeps)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.result["rows"]) == (Job.Status.DONE, 1, CUSTOMERS)
+    assert first.log_path.read_text().count("succeeded in") == 1
+
+
+def test_a_killed_workers_job_says_so_and_resumes_within_a_sweep_once_a_worker_is_back(
+    broker, worker, media, settings
+):
+    owner, first, job, users = held_on_a_scaled_worker(worker, media, settings)
+    try:
+        os.kill(first.pid, signal.SIGKILL)  # the worker's own pid, nothing else
+        first.wait(timeout=10)
+    finally:
+        release(users)
+
+    # No worker: the job falls silent and its page says what happens next.
+    _, silent_in = timed(wait_for, lambda: Job.objects.get(pk=job.pk).worker_lost, 3 * STALE_LIMIT)
+    viewer = Client()
+    viewer.force_login(owner)
+    page = viewer.get(reverse("jobs:job-detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "执行此任务的后台进程已停止" in page.content.decode()
+
+    second, started_in = timed(worker, **SCALED)
+    _, resumed_in = timed(sweep_every_second_until, lambda: finished(job), 30)
+    print(
+        f"silent after {silent_in:.1f} s more; second worker ready in {started_in:.1f} s; "
+        f"the job finished {resumed_in:.1f} s later"
+    )
+    assert resumed_in <= SWEEP_EVERY + 10  # one sweep (the worker's own at start), then the run
+    assert_exported_once(media, job, owner)
     assert second.log_path.read_text().count("succeeded in") == 1

@@ -1,13 +1,15 @@
 """Background jobs: queued in PostgreSQL, claimed once, never lost when the broker is down."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from apps.jobs import services
+from apps.jobs import registry, services
 from apps.jobs.models import Job
 from apps.jobs.services import JobContext, job_create, job_run, jobs_requeue
 from apps.jobs.tasks import run_job_task
@@ -182,3 +184,27 @@ def test_the_requeue_command_publishes_every_waiting_job_with_now(user, capsys):
     job.refresh_from_db()
     assert job.status == S.DONE
     assert "published 1" in capsys.readouterr().out
+
+
+def slow(context):
+    """A job kind whose one step outlasts the stale limit without reporting progress; in the
+    middle of it, the sweep runs as beat would."""
+    time.sleep(context.params["step"])
+    return jobs_requeue(queued_for=60)
+
+
+@pytest.mark.django_db(transaction=True)  # the heartbeat thread commits on its own connection
+def test_a_slow_step_keeps_the_job_alive_and_the_sweeper_leaves_it_running(user, settings):
+    settings.CRM_JOB_HEARTBEAT_SECONDS = 0.2
+    settings.CRM_JOB_STALE_SECONDS = 1
+    registry.register(registry.JobKind("tests.slow", "Slow", slow))
+    try:
+        job = Job.objects.create(kind="tests.slow", params={"step": 2.5}, created_by=user)
+        job = job_run(job_id=job.pk)
+    finally:
+        registry.KINDS.pop("tests.slow", None)
+
+    # The sweep in the middle of the step gave nothing back: the job ran once, to its end.
+    assert job.result == {"given_up": 0, "revived": 0, "published": 0}
+    assert (job.status, job.attempts) == (S.DONE, 1)
+    assert not [t for t in threading.enumerate() if t.name == f"job-{job.pk}-heartbeat"]

@@ -1,7 +1,10 @@
 """The job pages: only the job's creator sees it; htmx polls until the job ends."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.jobs.models import Job
 from apps.jobs.services import job_run
@@ -75,3 +78,40 @@ def test_the_job_list_shows_only_my_jobs(mine):
     Job.objects.create(kind="tests.echo", created_by=UserFactory(role="executive"))
     response = client.get(reverse("jobs:job-list"))
     assert list(response.context["object_list"]) == [job]
+
+
+WORKER_LOST = "执行此任务的后台进程已停止"  # "The background worker running this job stopped"
+
+
+def test_a_running_job_whose_worker_fell_silent_says_it_will_be_resumed(mine, settings):
+    client, job = mine
+    silent = timezone.now() - timedelta(seconds=settings.CRM_JOB_STALE_SECONDS + 1)
+    Job.objects.filter(pk=job.pk).update(status=S.RUNNING, attempts=1, heartbeat_at=silent)
+
+    page = client.get(reverse("jobs:job-detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert WORKER_LOST in page.content.decode()
+    assert "后台进程恢复后，任务将从头重新执行" in page.content.decode()
+    assert b"hx-trigger" in page.content  # and it keeps watching
+
+
+def test_a_running_job_with_a_recent_sign_of_life_shows_its_progress_only(mine):
+    client, job = mine
+    Job.objects.filter(pk=job.pk).update(
+        status=S.RUNNING, attempts=1, heartbeat_at=timezone.now(), progress_done=1, progress_total=4
+    )
+
+    page = client.get(reverse("jobs:job-detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert WORKER_LOST not in page.content.decode()
+    assert b"25%" in page.content
+
+
+def test_a_job_given_back_to_the_queue_says_its_worker_stopped(mine):
+    client, job = mine
+    Job.objects.filter(pk=job.pk).update(status=S.QUEUED, attempts=1)
+
+    page = client.get(reverse("jobs:job-detail", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert WORKER_LOST in page.content.decode()
+    assert b'data-testid="job-queued"' not in page.content
