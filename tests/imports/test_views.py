@@ -2,16 +2,19 @@
 
 import io
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.customers.models import Customer
 from apps.imports.models import ImportBatch
 from apps.imports.views import ERRORS_PER_PAGE
+from apps.jobs.models import Job
 from tests.factories import CustomerFactory
 from tests.imports.factories import apply, batch_factory, check, csv_bytes, upload
 
@@ -198,3 +201,19 @@ def test_the_export_in_the_import_format_starts_a_job(
             reverse("imports:kind-export", args=["customers"]), {"format": "csv"}
         )
     assert response.url.startswith("/jobs/")
+
+
+def test_a_check_whose_worker_stopped_says_it_will_be_resumed(manager_client, settings):
+    manager_client.post(
+        reverse("imports:batch-create"),
+        {"kind": "customers", "file": upload(GOOD), "submit_token": uuid.uuid4()},
+    )  # the dry run's job is queued (published after commit: never here)
+    batch = ImportBatch.objects.get()
+    silent = timezone.now() - timedelta(seconds=settings.CRM_JOB_STALE_SECONDS + 1)
+    Job.objects.filter(pk=batch.job_id).update(status=Job.Status.RUNNING, heartbeat_at=silent)
+
+    html = manager_client.get(batch.get_absolute_url()).content.decode()
+
+    assert batch.status == ImportBatch.Status.UPLOADED  # "Being checked"
+    assert "The background worker running this job stopped" in html
+    assert "resumed when a worker is back" in html
