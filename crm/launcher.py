@@ -29,7 +29,7 @@ WEB_COMMAND = ["gunicorn", "crm.wsgi", "--workers", "2", "--threads", "2", "--ac
 WORKER_COMMAND = ["celery", "-A", "crm", "worker", "-l", "INFO", "--concurrency", "2"]
 BEAT_COMMAND = ["celery", "-A", "crm", "beat", "-l", "INFO"]
 FIRST_BACKOFF, MAX_BACKOFF = 1.0, 60.0  # seconds before a restart, doubled per quick death
-STABLE_AFTER = 60.0  # a process that ran this long before dying starts again at once-ish
+STABLE_AFTER = 60.0  # a process that ran this long before it died starts over at the first back-off
 
 
 def choose_services(env: dict) -> bool:
