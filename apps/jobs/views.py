@@ -13,6 +13,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from apps.jobs import registry, selectors
 from crm.downloads import file_download
+from crm.paginators import CappedCountPaginator
 
 
 def job_context(job) -> dict:
@@ -32,6 +33,7 @@ def job_context(job) -> dict:
 class JobListView(LoginRequiredMixin, ListView):
     template_name = "jobs/job_list.html"
     paginate_by = settings.CRM_PAGE_SIZE
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
 
     def get_queryset(self):
         return selectors.job_list(user=self.request.user)
