@@ -147,11 +147,26 @@ def customer_deleted(linkman, edited):
     assert actions() == ["customers.customer.delete"]
 
 
+def customer_edited_linkman_deleted(linkman, edited):
+    assert Customer.objects.get(pk=linkman.customer_id).name == "杭州新远科技"
+    assert not Linkman.objects.filter(pk=linkman.pk).exists()
+    assert actions() == ["customers.customer.update", "customers.linkman.delete"]
+
+
 RACES = {
     # The edit locks the customer, then the linkman; the delete must take them in that order
     # too, else each holds what the other waits for (a deadlock).
     "linkman edit, then its delete": EditAndDelete(
         "edit", CUSTOMER_LOCKED, linkman_edit, linkman_delete, "linkman", linkman_deleted
+    ),
+    # The customer edit locks only the customer: the delete waits for it, then goes on.
+    "customer edit, then a linkman delete": EditAndDelete(
+        "edit",
+        "apps.customers.services.customers.audit_record_changes",
+        customer_edit,
+        linkman_delete,
+        "linkman",
+        customer_edited_linkman_deleted,
     ),
     "linkman delete, then its edit": EditAndDelete(
         "delete", AUDITED, linkman_edit, linkman_delete, "linkman", linkman_deleted
