@@ -17,7 +17,8 @@ from django.views.generic import TemplateView
 from django.views.i18n import set_language as django_set_language
 
 from apps.rbac.services import user_set_language
-from crm.exceptions import DomainError
+from crm.exceptions import ConcurrentUpdate, DomainError, RecordGone
+from crm.locking import CONFLICT, lost_race, sqlstate
 from crm.models import SubmissionToken
 
 security_log = logging.getLogger("crm.security")
@@ -99,6 +100,8 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    if isinstance(exception, RecordGone):  # deleted while the user was on it: he is told so
+        return render(request, "404.html", {"message": str(exception)}, status=404)
     # A signed-in user asking for a row outside his scope gets this same 404 (no existence
     # leak), so every 404 of a signed-in user is a refused access worth logging.
     user = getattr(request, "user", None)
@@ -112,29 +115,50 @@ def bad_request(request, exception=None):
     Django's 400 page, except when the session could not be saved at the end of the request
     because the database went away (Django reports that as an interrupted session): a 503.
     """
-    if _database_unreachable(exception):
+    if database_unreachable(exception):
         return database_unavailable(request)
     return django_bad_request(request, exception)
 
 
 def server_error(request):
     """
-    The 500 page, or a 503 while the database cannot be reached (e.g. PostgreSQL restarting).
+    The 500 page; the 503 page while the database cannot be reached (e.g. PostgreSQL
+    restarting); a 409 when the request lost a race for a row (crm.locking), which is neither.
     """
-    if _database_unreachable(sys.exc_info()[1]):
+    error = sys.exc_info()[1]
+    if database_unreachable(error):
         return database_unavailable(request)
+    if isinstance(error, ConcurrentUpdate) or lost_race(error):
+        message = str(error) if isinstance(error, ConcurrentUpdate) else str(CONFLICT)
+        return _render(request, "409.html", {"message": message}, status=409)
+    return _render(request, "500.html", {}, status=500)
+
+
+def _render(request, template_name: str, context: dict, status: int) -> HttpResponse:
     try:
-        return render(request, "500.html", status=500)
+        return render(request, template_name, context, status=status)
     except Exception:  # the error page itself failed (e.g. the menu's query): the plain one
-        return _render_without_database(request, "500.html", status=500)
+        return _render_without_database(request, template_name, status=status, **context)
 
 
-def _database_unreachable(error: BaseException | None) -> bool:
-    for _depth in range(5):  # the error, or what it was raised from
+# SQLSTATEs of a server that refuses or drops connections (with class 08, connection exception).
+SERVER_GOING_AWAY = {"57P01", "57P02", "57P03", "53300"}  # shutdown, crash, starting, too many
+
+
+def database_unreachable(error: BaseException | None) -> bool:
+    """
+    The error, or what it was raised from, is a failed connection to the database: closed,
+    refused, lost, or dropped by a server that stops. Not a deadlock, a serialization failure,
+    a cancelled statement or any other error a working database answered with.
+    """
+    for _depth in range(5):
         if error is None:
             return False
-        if isinstance(error, OperationalError | InterfaceError):
+        if isinstance(error, InterfaceError):
             return True
+        if isinstance(error, OperationalError):
+            code = sqlstate(error)
+            return code is None or code.startswith("08") or code in SERVER_GOING_AWAY
         error = error.__cause__ or error.__context__
     return False
 
@@ -150,8 +174,8 @@ def database_unavailable(request) -> HttpResponse:
     return response
 
 
-def _render_without_database(request, template_name: str, status: int) -> HttpResponse:
-    context = {"request": request, "csrf_token": get_token(request)}
+def _render_without_database(request, template_name: str, status: int, **extra) -> HttpResponse:
+    context = {"request": request, "csrf_token": get_token(request), **extra}
     return HttpResponse(loader.render_to_string(template_name, context), status=status)
 
 

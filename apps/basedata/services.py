@@ -8,6 +8,7 @@ from apps.basedata.usage import dict_value_in_use
 from apps.rbac.policies import dict_item_policy
 from apps.rbac.services import audit_event_create, audit_record_changes, snapshot
 from crm.exceptions import DomainError
+from crm.locking import locked
 
 FIELDS = ["type", "item", "item_en", "value", "is_editable", "sort_order"]
 
@@ -30,7 +31,7 @@ def dict_item_save(*, actor, item: DictItem) -> DictItem:
             actor=actor, target=item, action="basedata.dictitem.create", data=snapshot(item, FIELDS)
         )
         return item
-    stored = DictItem.objects.select_for_update().get(pk=item.pk)
+    stored = locked(DictItem, pk=item.pk)
     dict_item_policy.require(actor, "change", stored)
     _refuse_locked(stored)
     if stored.value != item.value and dict_value_in_use(stored.type, stored.value):
@@ -48,7 +49,7 @@ def dict_item_save(*, actor, item: DictItem) -> DictItem:
 @transaction.atomic
 def dict_item_delete(*, actor, item_id: int) -> None:
     """Delete an editable item that no business record uses."""
-    item = DictItem.objects.select_for_update().get(pk=item_id)
+    item = locked(DictItem, pk=item_id)
     dict_item_policy.require(actor, "delete", item)
     _refuse_locked(item)
     if dict_value_in_use(item.type, item.value):

@@ -13,6 +13,7 @@ from apps.basedata.usage import dict_value_in_use
 from apps.imports.models import ImportBatch, ImportRecord, ImportRowError
 from apps.imports.records import fingerprint
 from apps.rbac.policies import import_batch_policy
+from crm.locking import parents_first
 
 CHUNK = 5000
 
@@ -48,9 +49,9 @@ def import_batch_undo_blockers(*, batch: ImportBatch, lock: bool = False) -> lis
     """
     created = _created_ids(batch)
     blockers = []
-    for label in batch.records.values_list("model", flat=True).distinct().order_by("model"):
-        model = apps.get_model(label)
-        records = batch.records.filter(model=label).order_by("pk")
+    labels = batch.records.values_list("model", flat=True).distinct()
+    for model in parents_first([apps.get_model(label) for label in labels]):  # lock order
+        records = batch.records.filter(model=model._meta.label_lower).order_by("pk")
         last = 0
         while chunk := list(records.filter(pk__gt=last)[:CHUNK]):
             last = chunk[-1].pk

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.notifications.models import Notification
+from crm.locking import locked
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ def notifications_send(*, messages: list[Message]) -> list[Notification]:
 @transaction.atomic
 def notification_mark_read(*, actor, notification_id: int) -> Notification:
     """Mark one of the actor's notifications read (reading twice keeps the first time)."""
-    notification = Notification.objects.select_for_update().get(pk=notification_id)
+    notification = locked(Notification, pk=notification_id)
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
     if notification.read_at is None:

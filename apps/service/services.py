@@ -17,7 +17,8 @@ from apps.rbac.policies import service_ticket_policy
 from apps.rbac.services import audit_event_create, snapshot
 from apps.service import selectors
 from apps.service.models import ServiceRound, ServiceTicket
-from crm.exceptions import DomainError, InvalidTransition
+from crm.exceptions import InvalidTransition
+from crm.locking import locked
 from crm.workflow import transition
 
 S = ServiceTicket.Status
@@ -26,10 +27,7 @@ CREATE_FIELDS = ["type", "title", "customer", "request", "created_by"]
 
 def _locked(ticket_id: int) -> ServiceTicket:
     """The ticket, row-locked until the transaction ends (only the ticket's own row)."""
-    try:
-        return ServiceTicket.objects.select_for_update(of=("self",)).get(pk=ticket_id)
-    except ServiceTicket.DoesNotExist:
-        raise DomainError(_("This service no longer exists.")) from None
+    return locked(ServiceTicket, pk=ticket_id)
 
 
 def _require_service_type(value: str) -> None:

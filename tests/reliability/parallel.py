@@ -64,17 +64,22 @@ def run_together(calls: list[Callable]) -> list:
     return outcomes
 
 
-def lock_waiters() -> int:
-    """How many sessions of this test database wait for a lock right now."""
+def raw_connection(*, autocommit: bool = True) -> psycopg.Connection:
+    """A connection of its own to the test database, outside Django."""
     db = connection.settings_dict
-    with psycopg.connect(
+    return psycopg.connect(
         dbname=db["NAME"],
         user=db["USER"],
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
         password=db["PASSWORD"] or None,
-        autocommit=True,
-    ) as watcher:
+        autocommit=autocommit,
+    )
+
+
+def lock_waiters() -> int:
+    """How many sessions of this test database wait for a lock right now."""
+    with raw_connection() as watcher:
         return watcher.execute(
             "SELECT count(*) FROM pg_stat_activity "
             "WHERE datname = current_database() AND wait_event_type = 'Lock'"
@@ -106,13 +111,55 @@ class LockHolder:
         return held
 
     def _wait(self) -> int:
-        deadline, seen = time.monotonic() + WAIT, 0
-        while time.monotonic() < deadline:
-            seen = max(seen, lock_waiters())
-            if seen >= self.waiters:
-                break
-            time.sleep(0.02)
-        return seen
+        return wait_for_lock_waiters(self.waiters)
+
+
+def wait_for_lock_waiters(count: int) -> int:
+    """Wait (at most WAIT seconds) until `count` sessions wait for a lock; how many were seen."""
+    deadline, seen = time.monotonic() + WAIT, 0
+    while time.monotonic() < deadline:
+        seen = max(seen, lock_waiters())
+        if seen >= count:
+            break
+        time.sleep(0.02)
+    return seen
+
+
+class Ahead:
+    """
+    Puts one request ahead of another that races it. The leader's call of a wrapped function
+    (inside its locked section) lets the follower start, then holds the leader there until the
+    follower waits for a lock: the follower meets the leader's locks, whatever they are, and
+    the leader goes on while the follower waits. `seen` is how many waiters the leader saw.
+    """
+
+    def __init__(self):
+        self.inside, self.leader, self.seen = threading.Event(), None, None
+
+    def wrap(self, function):
+        @functools.wraps(function)
+        def held(*args, **kwargs):
+            result = function(*args, **kwargs)
+            if threading.current_thread() is self.leader and not self.inside.is_set():
+                self.inside.set()
+                self.seen = wait_for_lock_waiters(1)
+            return result
+
+        return held
+
+    def lead(self, call: Callable) -> Callable:
+        def leading():
+            self.leader = threading.current_thread()
+            return call()
+
+        return leading
+
+    def follow(self, call: Callable) -> Callable:
+        def following():
+            assert self.inside.wait(WAIT), "the leading request never reached its locked section"
+            return call()
+
+        return following
 
 
 def told(response) -> str:

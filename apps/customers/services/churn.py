@@ -19,14 +19,16 @@ from apps.jobs.models import Job
 from apps.jobs.services import job_create
 from apps.rbac.policies import churn_policy, churn_scan_policy
 from apps.rbac.services import audit_event_create
+from crm.locking import atomic_retried, locked, locked_with_parent
 from crm.workflow import transition
 
 S = Churn.Status
 
 
 def _locked_churn(churn_id: int, *, with_customer: bool = False) -> Churn:
-    lock = ("self", "customer") if with_customer else ("self",)
-    return Churn.objects.select_for_update(of=lock).select_related("customer").get(pk=churn_id)
+    if with_customer:  # the customer first: the lock order of crm.locking
+        return locked_with_parent(Churn, "customer", pk=churn_id)
+    return locked(Churn.objects.select_related("customer"), pk=churn_id)
 
 
 def _required(field: str, value: str, message: str) -> str:
@@ -59,7 +61,7 @@ def churn_postpone(*, actor, churn_id: int, measure: str) -> Churn:
     return churn
 
 
-@transaction.atomic
+@atomic_retried
 def churn_confirm(*, actor, churn_id: int, reason: str) -> Churn:
     """确认流失: record the reason and today as the lost date; the customer becomes lost."""
     churn = _locked_churn(churn_id, with_customer=True)

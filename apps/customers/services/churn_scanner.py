@@ -41,6 +41,7 @@ from django.utils import timezone
 from apps.customers.models import Churn, ChurnScanRun, Customer, Order
 from apps.customers.services.churn_digest import churn_digest_mail, churn_digest_notify
 from apps.rbac.models import AuditEvent
+from crm.locking import locked
 
 logger = logging.getLogger(__name__)
 
@@ -226,7 +227,7 @@ def _run_start(*, run_id: int | None, today: date, months: int) -> ChurnScanRun:
     if run_id is None:
         run = ChurnScanRun()
     else:
-        run = ChurnScanRun.objects.select_for_update().get(pk=run_id)
+        run = locked(ChurnScanRun, pk=run_id)
         if run.status == RUN.SUCCEEDED:
             return run  # a redelivered message: the work is done
     run.status, run.started_at, run.finished_at, run.error = RUN.RUNNING, now, None, ""

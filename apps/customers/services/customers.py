@@ -8,6 +8,7 @@ from apps.customers.models import Customer, Linkman
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
 from apps.rbac.services import audit_event_create, audit_record_changes, snapshot
 from crm.exceptions import ConcurrentUpdate
+from crm.locking import atomic_retried, locked, locked_with_parent
 
 # One statement, atomic under concurrency: the first number of a day continues after any
 # number already present (demo or imported data); later ones increment the locked day row.
@@ -85,12 +86,13 @@ CUSTOMER_EDITABLE_FIELDS = [
 ]
 
 
+def _customers():
+    """Where a service finds a customer: a (logically) deleted one no longer exists."""
+    return Customer.objects.exclude(status=Customer.Status.DELETED)
+
+
 def _locked_customer(customer_id: int) -> Customer:
-    return (
-        Customer.objects.select_for_update()
-        .exclude(status=Customer.Status.DELETED)
-        .get(pk=customer_id)
-    )
+    return locked(_customers(), pk=customer_id)
 
 
 @transaction.atomic
@@ -142,16 +144,16 @@ def _child_policy(model):
     return linkman_policy if model is Linkman else activity_policy
 
 
-@transaction.atomic
+@atomic_retried
 def customer_child_save(
     *, actor, model, customer_id: int, instance_id: int | None = None, **fields
 ):
     """Create or edit a linkman or an activity of a customer the actor manages; audited."""
-    customer = _locked_customer(customer_id)
+    customer = _locked_customer(customer_id)  # the parent first (crm.locking)
     if instance_id is None:
         instance, before = model(customer=customer), None
     else:
-        instance = model.objects.select_for_update().get(pk=instance_id, customer=customer)
+        instance = locked(model.objects.filter(customer=customer), pk=instance_id)
         before = snapshot(instance, list(fields))
     instance.customer = customer
     _child_policy(model).require(actor, "change", instance)
@@ -172,10 +174,10 @@ def customer_child_save(
     return instance
 
 
-@transaction.atomic
+@atomic_retried
 def customer_child_delete(*, actor, model, instance_id: int) -> None:
     """Delete a linkman or an activity; the audit keeps what it said."""
-    instance = model.objects.select_for_update().select_related("customer").get(pk=instance_id)
+    instance = locked_with_parent(model, "customer", parents=_customers(), pk=instance_id)
     _child_policy(model).require(actor, "change", instance)
     audit_event_create(
         actor=actor,

@@ -23,6 +23,7 @@ from apps.rbac.policies import import_batch_policy
 from apps.rbac.services import audit_event_create
 from crm.exceptions import DomainError
 from crm.exports import write_xlsx
+from crm.locking import locked
 from crm.workflow import transition
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ def _keep_checked(batch: ImportBatch, parsed) -> None:
 
 @transaction.atomic
 def _refuse(batch: ImportBatch, message: str) -> None:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    batch = locked(ImportBatch, pk=batch.pk)
     transition(batch, to=S.FAILED)
     batch.error = message
     batch.save(update_fields=["status", "error", "updated_at"])
@@ -108,7 +109,7 @@ def _refuse(batch: ImportBatch, message: str) -> None:
 
 @transaction.atomic
 def _checked(batch_id: int, outcome: Outcome) -> None:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = locked(ImportBatch, pk=batch_id)
     transition(batch, to=S.CHECKED)
     batch.checked_at = timezone.now()
     _store_outcome(batch, outcome)
@@ -186,7 +187,7 @@ def import_batch_apply_request(*, actor, batch_id: int, skip_invalid: bool) -> I
     Confirm a checked import: queue the job that applies it. Refused while the check found
     invalid rows, unless the user chose to import the valid rows only.
     """
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = locked(ImportBatch, pk=batch_id)
     import_batch_policy.require(actor, "add", batch)
     if not KINDS[batch.kind].allowed(actor):
         raise PermissionDenied
@@ -236,7 +237,7 @@ def import_batch_apply(context) -> dict:
 
 @transaction.atomic
 def _apply(batch_id: int, parsed, progress) -> Outcome | None:
-    batch = ImportBatch.objects.select_for_update().select_related("created_by").get(pk=batch_id)
+    batch = locked(ImportBatch.objects.select_related("created_by"), pk=batch_id)
     if batch.status != S.APPLYING:
         return None
     if not KINDS[batch.kind].allowed(batch.created_by):
@@ -280,7 +281,7 @@ def _apply(batch_id: int, parsed, progress) -> Outcome | None:
 
 @transaction.atomic
 def _apply_failed(batch_id: int, message: str) -> None:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = locked(ImportBatch, pk=batch_id)
     if batch.status == S.APPLYING:
         transition(batch, to=S.CHECKED)
         batch.error = message

@@ -19,6 +19,7 @@ from apps.jobs.services import job_create
 from apps.rbac.policies import import_batch_policy
 from apps.rbac.services import audit_event_create
 from crm.exceptions import DomainError
+from crm.locking import locked, parents_first
 from crm.workflow import transition
 
 UNDO_JOB = "imports.undo"
@@ -48,7 +49,7 @@ def import_batch_undo_request(*, actor, batch_id: int) -> ImportBatch:
     Queue the undo of an applied import (its owner's, or anyone's with undo_all). A small
     import is checked at once and refused with the rows in the way; a big one by the job.
     """
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = locked(ImportBatch, pk=batch_id)
     import_batch_policy.require(actor, "undo", batch)
     transition(batch, to=S.UNDOING)
     if batch.records.count() <= CHECKED_AT_ONCE and (
@@ -74,7 +75,7 @@ def import_batch_undo(context) -> dict:
 
 @transaction.atomic
 def _undo(batch_id: int, *, actor_id) -> tuple[dict, list[Blocker]]:
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = locked(ImportBatch, pk=batch_id)
     if batch.status != S.UNDOING:
         return {"skipped": True}, []
     blockers = import_batch_undo_blockers(batch=batch, lock=True)
@@ -99,7 +100,7 @@ def _undo(batch_id: int, *, actor_id) -> tuple[dict, list[Blocker]]:
 @transaction.atomic
 def _blocked(batch_id: int, blockers: list[Blocker]) -> None:
     """Back to applied, with the first rows in the way kept for the import page."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    batch = locked(ImportBatch, pk=batch_id)
     transition(batch, to=S.APPLIED)
     batch.undo_blockers = [
         {"row": b.row, "record": b.record, "reason": b.reason} for b in blockers[:BLOCKERS_KEPT]
@@ -122,27 +123,17 @@ def _delete_created(batch: ImportBatch) -> int:
     foreign keys would refuse anything that slipped through, and the undo with it.
     """
     grouped = _by_model(batch, ImportRecord.Action.CREATED)
-    models = {label: apps.get_model(label) for label in grouped}
-    order = sorted(grouped, key=lambda label: -_depth(models[label], set(models.values())))
+    children_first = reversed(parents_first([apps.get_model(label) for label in grouped]))
     with connection.cursor() as cursor:
-        for label in order:
-            meta = models[label]._meta
+        for model in children_first:
+            meta = model._meta
             delete = sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
                 sql.Identifier(meta.db_table), sql.Identifier(meta.pk.column)
             )
-            ids = [object_id for object_id, _previous in grouped[label]]
+            ids = [object_id for object_id, _previous in grouped[meta.label_lower]]
             for start in range(0, len(ids), CHUNK):
                 cursor.execute(delete, [ids[start : start + CHUNK]])
     return sum(len(rows) for rows in grouped.values())
-
-
-def _depth(model, among: set) -> int:
-    """How many of `among` this model points to: those are deleted after it."""
-    return sum(
-        1
-        for f in model._meta.concrete_fields
-        if f.is_relation and f.related_model in among and f.related_model is not model
-    )
 
 
 def _restore_updated(batch: ImportBatch) -> int:

@@ -20,7 +20,8 @@ from apps.marketing.selectors import account_manager_choices
 from apps.rbac.models import User
 from apps.rbac.policies import sales_chance_policy
 from apps.rbac.services import audit_event_create, audit_record_changes, snapshot
-from crm.exceptions import DomainError, InvalidTransition
+from crm.exceptions import InvalidTransition
+from crm.locking import locked
 from crm.workflow import transition
 
 S = SalesChance.Status
@@ -30,10 +31,7 @@ EDITABLE_FIELDS = ["source", "customer_name", "title", "rate", "linkman", "tel",
 
 def lock_chance(chance_id: int) -> SalesChance:
     """The chance row, locked until the end of the caller's transaction."""
-    try:
-        return SalesChance.objects.select_for_update(of=("self",)).get(pk=chance_id)
-    except SalesChance.DoesNotExist:
-        raise DomainError(_("This sales chance no longer exists.")) from None
+    return locked(SalesChance, pk=chance_id)
 
 
 def _require_unassigned(chance: SalesChance, message: str) -> None:

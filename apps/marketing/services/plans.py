@@ -16,7 +16,8 @@ from apps.marketing.models import SalesChance, SalesPlan
 from apps.marketing.services.chances import lock_chance
 from apps.rbac.policies import sales_chance_policy, sales_plan_policy
 from apps.rbac.services import audit_event_create, audit_record_changes, snapshot
-from crm.exceptions import DomainError, InvalidTransition
+from crm.exceptions import InvalidTransition
+from crm.locking import atomic_retried, locked_with_parent
 
 
 def _require_developing(chance: SalesChance) -> None:
@@ -30,14 +31,7 @@ def _require_developing(chance: SalesChance) -> None:
 
 def _lock_item(plan_id: int) -> SalesPlan:
     """The plan item and its chance, both locked until the end of the transaction."""
-    try:
-        return (
-            SalesPlan.objects.select_related("chance")
-            .select_for_update(of=("self", "chance"))
-            .get(pk=plan_id)
-        )
-    except SalesPlan.DoesNotExist:
-        raise DomainError(_("This plan item no longer exists.")) from None
+    return locked_with_parent(SalesPlan, "chance", pk=plan_id)  # the chance first (crm.locking)
 
 
 @transaction.atomic
@@ -58,7 +52,7 @@ def sales_plan_create(*, actor, chance_id: int, date: datetime.date, todo: str) 
     return item
 
 
-@transaction.atomic
+@atomic_retried
 def sales_plan_update(*, actor, plan_id: int, todo: str) -> SalesPlan:
     """Reword a plan item; its date stays as it was planned."""
     item = _lock_item(plan_id)
@@ -72,7 +66,7 @@ def sales_plan_update(*, actor, plan_id: int, todo: str) -> SalesPlan:
     return item
 
 
-@transaction.atomic
+@atomic_retried
 def sales_plan_delete(*, actor, plan_id: int) -> None:
     """Remove a plan item from the plan of a developing chance."""
     item = _lock_item(plan_id)
@@ -87,7 +81,7 @@ def sales_plan_delete(*, actor, plan_id: int) -> None:
     item.delete()
 
 
-@transaction.atomic
+@atomic_retried
 def sales_plan_record_result(*, actor, plan_id: int, result: str) -> SalesPlan:
     """Record what an item achieved ("execute plan"): only the chance's assignee."""
     item = _lock_item(plan_id)

@@ -7,6 +7,7 @@ from apps.rbac.models import Right, Role, RoleRight
 from apps.rbac.policies import role_policy
 from apps.rbac.services.audit import audit_event_create, audit_record_changes, snapshot
 from apps.rbac.services.users import _ensure_an_admin_remains
+from crm.locking import locked
 
 ROLE_FIELDS = ["name", "name_en", "description", "is_active"]
 
@@ -27,7 +28,7 @@ def role_create(*, actor, **fields) -> Role:
 @transaction.atomic
 def role_update(*, actor, role_id: int, **fields) -> Role:
     """Rename, describe, disable or enable a role; the last admin role cannot be disabled."""
-    role = Role.objects.select_for_update().get(pk=role_id)
+    role = locked(Role, pk=role_id)
     role_policy.require(actor, "change", role)
     before = snapshot(role, ROLE_FIELDS)
     for name, value in fields.items():
@@ -53,7 +54,7 @@ def with_ancestors(codes) -> set[str]:
 @transaction.atomic
 def role_set_rights(*, actor, role_id: int, right_codes) -> Role:
     """Replace a role's rights (with their parents added); audited as added/removed codes."""
-    role = Role.objects.select_for_update().get(pk=role_id)
+    role = locked(Role, pk=role_id)
     role_policy.require(actor, "change", role)
     wanted = with_ancestors(right_codes)
     current = set(role.rights.values_list("code", flat=True))

@@ -9,6 +9,7 @@ from apps.rbac.models import User
 from apps.rbac.policies import user_policy
 from apps.rbac.services.audit import audit_event_create, audit_record_changes, snapshot
 from crm.exceptions import DomainError
+from crm.locking import locked
 
 ADMIN_PERMISSION = ("rbac", "change_user")
 EDITABLE_FIELDS = ["username", "full_name", "email", "role", "is_active"]
@@ -51,7 +52,7 @@ def user_create(*, actor, username: str, password: str, **fields) -> User:
 @transaction.atomic
 def user_update(*, actor, user_id: int, **fields) -> User:
     """Change a user's name, e-mail, role or state; an admin cannot lock himself out."""
-    user = User.objects.select_for_update().get(pk=user_id)
+    user = locked(User, pk=user_id)
     user_policy.require(actor, "change", user)
     if user.pk == actor.pk and fields.get("is_active") is False:
         raise DomainError(_("You cannot disable your own account."))
@@ -68,7 +69,7 @@ def user_update(*, actor, user_id: int, **fields) -> User:
 @transaction.atomic
 def user_set_active(*, actor, user_id: int, active: bool) -> User:
     """Disable (the logical delete of SPEC §3.6; his sessions end) or re-enable a user."""
-    user = User.objects.select_for_update().get(pk=user_id)
+    user = locked(User, pk=user_id)
     user_policy.require(actor, "disable", user)
     if user.pk == actor.pk and not active:
         raise DomainError(_("You cannot disable your own account."))
@@ -89,7 +90,7 @@ def user_set_active(*, actor, user_id: int, active: bool) -> User:
 @transaction.atomic
 def user_set_password(*, actor, user_id: int, password: str) -> User:
     """Reset a user's password (his other sessions end, since the session hash changes)."""
-    user = User.objects.select_for_update().get(pk=user_id)
+    user = locked(User, pk=user_id)
     user_policy.require(actor, "change", user)
     validate_password(password, user)
     user.set_password(password)
