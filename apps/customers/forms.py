@@ -55,6 +55,8 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
             "bank",
             "bank_account",
         ]
+        # Optional in SPEC §3.2 (no red star); an empty amount is stored as 0.
+        zero_when_empty = ["bankroll", "turnover"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +82,19 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["manager"].queryset = active_users_with_role(roles.ACCOUNT_MANAGER)
         for name in self.Meta.required:
             self.fields[name].required = True
+        for name in self.Meta.zero_when_empty:
+            self.fields[name].required = False
         self.style_fields()
+
+    def _zero_when_empty(self, name: str) -> int:
+        value = self.cleaned_data.get(name)
+        return 0 if value is None else value
+
+    def clean_bankroll(self) -> int:
+        return self._zero_when_empty("bankroll")
+
+    def clean_turnover(self) -> int:
+        return self._zero_when_empty("turnover")
 
 
 class LinkmanForm(BootstrapFormMixin, forms.ModelForm):
