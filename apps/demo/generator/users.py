@@ -2,7 +2,7 @@
 
 from typing import NamedTuple
 
-from apps.demo.generator.common import DemoStaff
+from apps.demo.generator.common import ACCOUNT_MANAGERS, DemoStaff
 from apps.rbac import roles
 from apps.rbac.models import Role, User
 
@@ -70,7 +70,7 @@ def demo_users_ensure() -> tuple[DemoStaff, int]:
     staff = DemoStaff(
         admin=users["admin"],
         manager=users["manager"],
-        account_managers=[users[f"am{i}"] for i in range(1, 5)],
+        account_managers=[users[f"am{i}"] for i in range(1, ACCOUNT_MANAGERS + 1)],
         executive=users["exec"],
     )
     return staff, created
