@@ -20,13 +20,9 @@ PHONE = "请输入由数字组成的电话号码，例如 010-88886666 或 13800
 WEBSITE = "请输入网址，例如 www.example.com.cn。"
 
 
-@pytest.fixture(autouse=True)
-def dictionary():
-    reference_data_load()
-
-
 @pytest.fixture
 def am_client(client_as):
+    reference_data_load()  # the dictionary the selects offer
     return client_as("account_manager")
 
 
