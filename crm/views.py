@@ -2,11 +2,14 @@
 
 import logging
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
@@ -86,8 +89,6 @@ def set_language(request):
 
 
 def _languages():
-    from django.conf import settings
-
     return settings.LANGUAGES
 
 
@@ -158,3 +159,12 @@ def _render_without_database(request, template_name: str, status: int) -> HttpRe
 def csrf_failure(request, reason=""):
     security_log.warning("csrf failure path=%s", request.path)
     return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+def favicon(request) -> FileResponse:
+    """/favicon.ico, which browsers ask every site for whatever its pages link."""
+    icon = Path(settings.BASE_DIR) / "static" / "favicon.ico"
+    response = FileResponse(icon.open("rb"), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
