@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import loader
@@ -161,10 +161,12 @@ def csrf_failure(request, reason=""):
     return render(request, "403_csrf.html", status=403)
 
 
+FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
+
+
 @login_not_required
-def favicon(request) -> FileResponse:
+def favicon(request) -> HttpResponse:
     """/favicon.ico, which browsers ask every site for whatever its pages link."""
-    icon = Path(settings.BASE_DIR) / "static" / "favicon.ico"
-    response = FileResponse(icon.open("rb"), content_type="image/vnd.microsoft.icon")
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
     response["Cache-Control"] = "public, max-age=86400"
     return response

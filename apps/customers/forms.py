@@ -12,6 +12,21 @@ from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 NOT_SPECIFIED = [("", _("Not specified"))]
 
 
+class PhoneInput(forms.TextInput):
+    """A phone or fax number: phones offer their dial pad (crm.validators checks the format)."""
+
+    input_type = "tel"
+
+
+CONTACT_WIDGETS = {
+    "zip": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    "tel": PhoneInput,
+    "fax": PhoneInput,
+    "mobile": PhoneInput,
+    "website": forms.TextInput(attrs={"inputmode": "url"}),
+}
+
+
 class CustomerForm(BootstrapFormMixin, forms.ModelForm):
     """The edit form of SPEC §3.2: selects from the dictionary, the number read-only."""
 
@@ -40,6 +55,7 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
             "local_tax_no",
             "national_tax_no",
         ]
+        widgets = CONTACT_WIDGETS
         # Red stars of the prototype (SPEC §3.2).
         required = [
             "name",
@@ -101,7 +117,7 @@ class LinkmanForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Linkman
         fields = ["name", "sex", "position", "tel", "mobile", "memo"]
-        widgets = {"sex": forms.RadioSelect}
+        widgets = {**CONTACT_WIDGETS, "sex": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -174,10 +174,15 @@ def describe(events: Iterable[AuditEvent]) -> list[HistoryEntry]:
         for name, (old, new) in (event.changes or {}).items():
             values.want(model, name, old)
             values.want(model, name, new)
-        for name, value in (event.data or {}).items():
-            values.want(model, name, value)
+        data = event.data or {}
+        for name in _detail_keys(action_of(event.action)):
+            values.want(model, name, data.get(name))
     values.fetch()
     return [_entry(event, values) for event in events]
+
+
+def _detail_keys(action: Action | None) -> list[str]:
+    return list(action.details) if action is not None else []
 
 
 def _entry(event: AuditEvent, values: _Values) -> HistoryEntry:

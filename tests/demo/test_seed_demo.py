@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.basedata.models import DictItem
-from apps.customers.models import Churn, Customer, OrderLine
+from apps.customers.models import Churn, Customer, Linkman, OrderLine
 from apps.customers.services import churn_scan
 from apps.demo.generator import (
     DEMO_PASSWORD,
@@ -247,3 +247,11 @@ def test_every_demo_account_manager_has_work_waiting_in_every_badge():
     pages = {page.code: page for folder in menu_for_user(manager) for page in folder.children}
     assert pages["L0101"].badge
     assert pages["L0302"].badge
+
+
+def test_demo_customers_and_linkmen_pass_the_format_checks():
+    """Postcodes, phone and fax numbers, websites as SPEC §7 wants them (crm.validators)."""
+    seed()
+
+    for row in [*Customer.objects.all(), *Linkman.objects.all()]:
+        row.full_clean(validate_unique=False, validate_constraints=False)
