@@ -11,12 +11,16 @@ transaction: it either completes or leaves nothing behind.
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import psycopg
 
 from crm.launcher import BASE_DIR, LOCAL_DATABASE, ensure_postgres_database
+
+# File names in the business time zone, as every other date the CRM shows (settings.TIME_ZONE).
+LOCAL = ZoneInfo(os.environ.get("TIME_ZONE", "Asia/Shanghai"))
 
 
 def database_url() -> str:
@@ -30,7 +34,7 @@ def backup(target: str | None = None) -> Path:
     path = (
         Path(target)
         if target
-        else (BASE_DIR / "var" / "backups" / f"crm-{datetime.now(UTC):%Y%m%d-%H%M%S}.dump")
+        else (BASE_DIR / "var" / "backups" / f"crm-{datetime.now(LOCAL):%Y%m%d-%H%M%S}.dump")
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(

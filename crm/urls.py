@@ -21,6 +21,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/setlang/", login_not_required(views.set_language), name="set_language"),
     path("rbac/", include("apps.rbac.urls")),
     path("basedata/", include("apps.basedata.urls")),

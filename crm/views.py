@@ -2,8 +2,11 @@
 
 import logging
 import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
@@ -87,8 +90,6 @@ def set_language(request):
 
 
 def _languages():
-    from django.conf import settings
-
     return settings.LANGUAGES
 
 
@@ -182,3 +183,14 @@ def _render_without_database(request, template_name: str, status: int, **extra) 
 def csrf_failure(request, reason=""):
     security_log.warning("csrf failure path=%s", request.path)
     return render(request, "403_csrf.html", status=403)
+
+
+FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
+
+
+@login_not_required
+def favicon(request) -> HttpResponse:
+    """/favicon.ico, which browsers ask every site for whatever its pages link."""
+    response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -15,6 +15,12 @@ from apps.rbac.admin import ReadOnlyAdmin
 from crm.exceptions import DomainError
 
 
+@admin.display(description=gettext_lazy("ID"), ordering="pk")
+def row_id(obj) -> int:
+    """The first column of the lists, with a translated header ("pk" would read "Pk")."""
+    return obj.pk
+
+
 class DatalistInput(forms.TextInput):
     """A text input that suggests the existing values (the dictionary types)."""
 
@@ -43,7 +49,7 @@ class DictItemForm(forms.ModelForm):
 @admin.register(DictItem)
 class DictItemAdmin(admin.ModelAdmin):
     form = DictItemForm
-    list_display = ["pk", "type", "item", "item_en", "value", "is_editable", "sort_order"]
+    list_display = [row_id, "type", "item", "item_en", "value", "is_editable", "sort_order"]
     list_filter = ["type", "is_editable"]
     search_fields = ["type", "item", "item_en", "value"]
     actions = ["delete_unused"]
@@ -106,12 +112,12 @@ class DictItemAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "name", "model", "batch", "unit", "price", "memo"]
+    list_display = [row_id, "name", "model", "batch", "unit", "price", "memo"]
     search_fields = ["name", "model", "batch"]
 
 
 @admin.register(Storage)
 class StorageAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "product", "warehouse", "ware", "count", "memo"]
+    list_display = [row_id, "product", "warehouse", "ware", "count", "memo"]
     list_select_related = ["product"]
     search_fields = ["product__name", "warehouse"]

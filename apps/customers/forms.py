@@ -12,6 +12,21 @@ from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 NOT_SPECIFIED = [("", _("Not specified"))]
 
 
+class PhoneInput(forms.TextInput):
+    """A phone or fax number: phones offer their dial pad (crm.validators checks the format)."""
+
+    input_type = "tel"
+
+
+CONTACT_WIDGETS = {
+    "zip": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    "tel": PhoneInput,
+    "fax": PhoneInput,
+    "mobile": PhoneInput,
+    "website": forms.TextInput(attrs={"inputmode": "url"}),
+}
+
+
 class CustomerForm(BootstrapFormMixin, forms.ModelForm):
     """The edit form of SPEC §3.2: selects from the dictionary, the number read-only."""
 
@@ -40,6 +55,7 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
             "local_tax_no",
             "national_tax_no",
         ]
+        widgets = CONTACT_WIDGETS
         # Red stars of the prototype (SPEC §3.2).
         required = [
             "name",
@@ -55,6 +71,8 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
             "bank",
             "bank_account",
         ]
+        # Optional in SPEC §3.2 (no red star); an empty amount is stored as 0.
+        zero_when_empty = ["bankroll", "turnover"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,14 +98,26 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["manager"].queryset = active_users_with_role(roles.ACCOUNT_MANAGER)
         for name in self.Meta.required:
             self.fields[name].required = True
+        for name in self.Meta.zero_when_empty:
+            self.fields[name].required = False
         self.style_fields()
+
+    def _zero_when_empty(self, name: str) -> int:
+        value = self.cleaned_data.get(name)
+        return 0 if value is None else value
+
+    def clean_bankroll(self) -> int:
+        return self._zero_when_empty("bankroll")
+
+    def clean_turnover(self) -> int:
+        return self._zero_when_empty("turnover")
 
 
 class LinkmanForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Linkman
         fields = ["name", "sex", "position", "tel", "mobile", "memo"]
-        widgets = {"sex": forms.RadioSelect}
+        widgets = {**CONTACT_WIDGETS, "sex": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,7 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from apps.marketing.models import SalesChance, SalesPlan
-from apps.rbac.models import AuditEvent, User
+from apps.rbac.models import User
 from apps.rbac.policies import sales_chance_policy, sales_plan_policy
 from apps.rbac.roles import ACCOUNT_MANAGER
 from apps.rbac.selectors import active_users_with_role
@@ -81,21 +81,6 @@ def plan_item_list(*, user, action: str) -> QuerySet[SalesPlan]:
 def chance_to_execute_list(*, user) -> QuerySet[SalesChance]:
     """The development plans `user` may execute, win or terminate: his assigned chances."""
     return sales_chance_policy.scope(user, "develop", plan_chance_list(user=user))
-
-
-def chance_history(*, chance: SalesChance) -> list[AuditEvent]:
-    """
-    The audit trail of a chance (creation, edits, assignment, outcome), oldest first, each
-    event with the labels of its states (`from_label`, `to_label`).
-    """
-    labels = {str(value): label for value, label in S.choices}
-    events = list(
-        AuditEvent.objects.for_object(chance).select_related("actor").order_by("created_at", "pk")
-    )
-    for event in events:
-        event.from_label = labels.get(event.from_status, event.from_status)
-        event.to_label = labels.get(event.to_status, event.to_status)
-    return events
 
 
 def account_manager_choices() -> QuerySet[User]:

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
+from apps.rbac.history import HistoryEntry, describe
 from apps.rbac.models import AuditEvent, Right, Role, User
 from apps.rbac.policies import audit_policy, role_policy, user_policy
 
@@ -37,6 +38,23 @@ def audit_event_list(*, user) -> QuerySet[AuditEvent]:
         .select_related("actor", "content_type")
         .order_by("-created_at", "-pk")
     )
+
+
+def record_history(
+    *, target, newest_first: bool = True, limit: int | None = None
+) -> list[HistoryEntry]:
+    """
+    The history of one record as sentences in the active language (apps.rbac.history): who,
+    when, what changed, with the labels and values the pages show. Queries do not grow with
+    the number of events.
+    """
+    order = ("-created_at", "-pk") if newest_first else ("created_at", "pk")
+    events = (
+        AuditEvent.objects.for_object(target)
+        .select_related("actor", "content_type")
+        .order_by(*order)
+    )
+    return describe(events[:limit]) if limit else describe(events)
 
 
 def active_users_with_role(role_code: str) -> QuerySet[User]:

@@ -4,23 +4,31 @@ Charts as pure functions: data in, SVG or PNG bytes out (no ORM, no request).
 matplotlib's object API only (Figure, never pyplot: pyplot keeps global figures and leaks in
 long-running processes); the Agg-based canvases need no display. SVG keeps text as text
 (svg.fonttype "none") so Chinese labels use the browser's fonts and the file stays small;
-matplotlib escapes the text, so a customer called "<script>" is harmless. PNG (rendered with
-WenQuanYi Micro Hei, Debian fonts-wqy-microhei) is for downloads.
+matplotlib escapes the text, so a customer called "<script>" is harmless. PNG is for
+downloads, rendered with WenQuanYi Micro Hei: the Python package paperang-p2-fonts-cjk ships
+it (byte for byte Debian's fonts-wqy-microhei), and it is registered with matplotlib here, so
+Chinese shows on a machine with no CJK font installed.
 """
 
 import io
 from collections.abc import Sequence
 from decimal import Decimal
+from importlib.resources import files
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+CJK_FONT = files("paperang_p2_fonts_cjk") / "fonts" / "wqy-microhei.ttc"
+CJK_FONT_NAME = "WenQuanYi Micro Hei"
+
 # Process-wide defaults, set once: the chart functions never touch global state afterwards.
+font_manager.fontManager.addfont(str(CJK_FONT))
 matplotlib.rcParams.update(
     {
         "font.family": "sans-serif",
-        "font.sans-serif": ["WenQuanYi Micro Hei", "DejaVu Sans"],
+        "font.sans-serif": [CJK_FONT_NAME, "DejaVu Sans"],
         "axes.unicode_minus": False,  # the CJK font has no U+2212
         "svg.fonttype": "none",
         "svg.hashsalt": "crm-reports",  # stable element ids: same data, same bytes

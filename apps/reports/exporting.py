@@ -5,6 +5,7 @@ writers, formulas neutralised) and downloaded from the job page.
 """
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.encoding import force_str
 
 from apps.jobs.services import job_create
@@ -29,7 +30,7 @@ def table(snapshot):
 
 
 def filename(snapshot, fmt: str) -> str:
-    return f"{snapshot.report}-{snapshot.computed_at:%Y%m%d-%H%M}.{fmt}"
+    return f"{snapshot.report}-{timezone.localtime(snapshot.computed_at):%Y%m%d-%H%M}.{fmt}"
 
 
 def export_now(snapshot, fmt: str):

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
@@ -18,12 +17,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, NullIf
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language
 
 from apps.basedata.models import DictItem
 from apps.customers.selectors import customer_list
-from apps.rbac.models import AuditEvent, User
+from apps.rbac.models import User
 from apps.rbac.policies import service_ticket_policy
 from apps.rbac.roles import ACCOUNT_MANAGER
 from apps.service.models import ServiceRound, ServiceTicket
@@ -155,33 +153,6 @@ def ticket_rounds(*, ticket: ServiceTicket) -> list[ServiceRound]:
             satisfaction=ticket.satisfaction,
         )
     ]
-
-
-EVENT_LABELS = {
-    "service.ticket.create": _("New service"),
-    "service.ticket.assign": pgettext_lazy("service", "Assign"),
-    "service.ticket.handle": _("Handle"),
-    "service.ticket.feedback": _("Record feedback"),
-}
-
-
-def ticket_events(*, ticket: ServiceTicket) -> list[AuditEvent]:
-    """
-    The ticket's audit trail (creation and every transition), oldest first, each event with
-    `label`, `from_label` and `to_label` in the active language.
-    """
-    content_type = ContentType.objects.get_for_model(ServiceTicket)
-    events = list(
-        AuditEvent.objects.filter(content_type=content_type, object_id=str(ticket.pk))
-        .select_related("actor")
-        .order_by("created_at", "pk")
-    )
-    statuses = dict(S.choices)
-    for event in events:
-        event.label = EVENT_LABELS.get(event.action, event.action)
-        event.from_label = statuses.get(event.from_status, event.from_status)
-        event.to_label = statuses.get(event.to_status, event.to_status)
-    return events
 
 
 def service_type_choices() -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import service_ticket_policy
+from apps.rbac.selectors import record_history
 from apps.service import selectors, services
 from apps.service.filters import TicketArchiveFilter, TicketFilter
 from apps.service.forms import (
@@ -179,7 +180,7 @@ class TicketMixin(PolicyMixin):
         return super().get_context_data(
             ticket=self.ticket,
             rounds=selectors.ticket_rounds(ticket=self.ticket),
-            events=selectors.ticket_events(ticket=self.ticket),
+            events=record_history(target=self.ticket, newest_first=False),
             **kwargs,
         )
 

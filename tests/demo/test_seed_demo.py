@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from apps.basedata.models import DictItem
-from apps.customers.models import Churn, Customer, OrderLine
+from apps.customers.models import Churn, Customer, Linkman, OrderLine
+from apps.customers.services import churn_scan
 from apps.demo.generator import (
     DEMO_PASSWORD,
     DEMO_USERS,
@@ -19,7 +20,10 @@ from apps.demo.generator import (
     demo_users_ensure,
 )
 from apps.marketing.models import SalesChance
+from apps.notifications.models import Notification
+from apps.notifications.selectors import notification_unread_count
 from apps.rbac import roles
+from apps.rbac.menu import BADGES, menu_for_user
 from apps.rbac.models import AuditEvent, User
 from apps.service.models import ServiceTicket
 
@@ -209,3 +213,46 @@ def test_load_reference_data_keeps_the_admins_edit_of_an_editable_entry():
     call_command("load_reference_data", stdout=StringIO())
 
     assert DictItem.objects.get(type=DictItem.SERVICE_TYPE, value="咨询").item == "业务咨询"
+
+
+def demo_account_managers():
+    return list(User.objects.filter(username__in=["am1", "am2", "am3", "am4"]))
+
+
+def test_the_first_churn_scan_of_a_fresh_install_warns_and_rings_every_account_managers_bell():
+    seed()
+
+    run = churn_scan()
+
+    assert run.warned >= 4
+    for manager in demo_account_managers():
+        assert notification_unread_count(user=manager) == 1
+        assert Notification.objects.get(recipient=manager).link
+
+
+BADGE_PAGES_OF_ACCOUNT_MANAGERS = {"L0102", "L0202", "L0303", "L0304"}  # plans, churn, service
+
+
+def test_every_demo_account_manager_has_work_waiting_in_every_badge():
+    seed()
+
+    for manager in demo_account_managers():
+        pages = {page.code: page for folder in menu_for_user(manager) for page in folder.children}
+        with_badges = {code for code in pages if code in BADGES}
+        # Assigning chances (L0101) and services (L0302) is the sales manager's work.
+        assert with_badges - {"L0101", "L0302"} == BADGE_PAGES_OF_ACCOUNT_MANAGERS
+        assert {code: bool(pages[code].badge) for code in BADGE_PAGES_OF_ACCOUNT_MANAGERS} == (
+            dict.fromkeys(BADGE_PAGES_OF_ACCOUNT_MANAGERS, True)
+        ), manager.username
+    manager = User.objects.get(username="manager")
+    pages = {page.code: page for folder in menu_for_user(manager) for page in folder.children}
+    assert pages["L0101"].badge
+    assert pages["L0302"].badge
+
+
+def test_demo_customers_and_linkmen_pass_the_format_checks():
+    """Postcodes, phone and fax numbers, websites as SPEC §7 wants them (crm.validators)."""
+    seed()
+
+    for row in [*Customer.objects.all(), *Linkman.objects.all()]:
+        row.full_clean(validate_unique=False, validate_constraints=False)

@@ -129,4 +129,4 @@ def test_a_service_goes_from_creation_through_a_second_round_to_the_archive(
     expect(rounds.nth(1).get_by_test_id("round-satisfaction")).to_have_attribute(
         "data-satisfaction", "4"
     )
-    expect(page.get_by_test_id("event")).to_have_count(6)
+    expect(page.get_by_test_id("history-entry")).to_have_count(6)

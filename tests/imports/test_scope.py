@@ -42,7 +42,7 @@ def test_an_account_manager_may_not_upload_other_kinds(account_manager, kind):
 def test_an_account_manager_imports_linkmen_of_his_customers_only(account_manager, user_of):
     mine = CustomerFactory(manager=account_manager)
     theirs = CustomerFactory(manager=user_of("account_manager"))
-    rows = [[mine.number, "周敏", "010-1"], [theirs.number, "李雷", "010-2"]]
+    rows = [[mine.number, "周敏", "010-62345671"], [theirs.number, "李雷", "010-62345672"]]
     batch = check(account_manager, "linkmen", csv_bytes(LINKMAN_COLUMNS, rows))
     assert (batch.rows_new, batch.rows_invalid) == (1, 1)
     assert list(batch.row_errors.values_list("row", "column", "message")) == [
@@ -54,17 +54,19 @@ def test_an_account_manager_imports_linkmen_of_his_customers_only(account_manage
 
 def test_a_linkman_of_someone_elses_customer_is_not_updated(account_manager, user_of):
     theirs = CustomerFactory(manager=user_of("account_manager"))
-    LinkmanFactory(customer=theirs, name="李雷", tel="010-0")
+    LinkmanFactory(customer=theirs, name="李雷", tel="010-62345670")
     batch = check(
-        account_manager, "linkmen", csv_bytes(LINKMAN_COLUMNS, [[theirs.number, "李雷", "010-9"]])
+        account_manager,
+        "linkmen",
+        csv_bytes(LINKMAN_COLUMNS, [[theirs.number, "李雷", "010-62345679"]]),
     )
     assert (batch.rows_updated, batch.rows_invalid) == (0, 1)
-    assert Linkman.objects.get().tel == "010-0"
+    assert Linkman.objects.get().tel == "010-62345670"
 
 
 def test_an_unknown_and_a_foreign_customer_read_the_same(account_manager, user_of):
     theirs = CustomerFactory(manager=user_of("account_manager"))
-    rows = [[theirs.number, "李雷", "010-2"], ["KH19990101001", "韩梅梅", "010-3"]]
+    rows = [[theirs.number, "李雷", "010-62345672"], ["KH19990101001", "韩梅梅", "010-62345673"]]
     batch = check(account_manager, "linkmen", csv_bytes(LINKMAN_COLUMNS, rows))
     assert list(batch.row_errors.values_list("message", flat=True)) == [
         UNTOUCHABLE % theirs.number,
@@ -88,7 +90,9 @@ def test_a_customer_reassigned_before_the_import_runs_makes_its_rows_invalid(
 ):
     mine = CustomerFactory(manager=account_manager)
     batch = check(
-        account_manager, "linkmen", csv_bytes(LINKMAN_COLUMNS, [[mine.number, "周敏", "010-1"]])
+        account_manager,
+        "linkmen",
+        csv_bytes(LINKMAN_COLUMNS, [[mine.number, "周敏", "010-62345671"]]),
     )
     mine.manager = user_of("account_manager")
     mine.save()

@@ -200,7 +200,7 @@ def test_a_closed_chance_is_read_only_with_its_plan_and_history(client_as):
 
     assert "拜访" in html
     assert "<form" not in html.split('data-testid="chance-fields"')[1].split("</main>")[0]
-    history = html.split('data-testid="chance-history"')[1]
+    history = html.split('data-testid="history"')[1]
     assert [
         a
         for a in (

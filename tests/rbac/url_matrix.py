@@ -31,6 +31,7 @@ EXPECTED = {
     "password_change": EVERYONE,
     "password_change_done": EVERYONE,
     "set_language": dict.fromkeys(PRINCIPALS, 405),
+    "favicon": dict.fromkeys(PRINCIPALS, 200),
     "rbac:user-list": only(ADMIN),
     "rbac:user-create": only(ADMIN),
     "rbac:user-update": only(ADMIN),

@@ -1,6 +1,7 @@
 """CSV and XLSX downloads of the report tables: same numbers, formulas neutralised."""
 
 import csv
+import datetime
 import io
 
 import openpyxl
@@ -95,3 +96,15 @@ def test_a_big_export_is_written_by_a_job_and_downloaded_from_its_page(
     content = b"".join(download.streaming_content)
     rows = read_csv(content) if fmt == "csv" else read_xlsx(content)
     assert [str(r[2]) for r in rows[1:]] == ["乙公司", "甲公司", "丁公司"]
+
+
+def test_the_file_and_sheet_are_named_by_the_local_time_of_the_computation(data, manager_client):
+    snapshot = snapshot_compute(report="contribution", params=ALL, language="zh-hans")
+    utc_evening = datetime.datetime(2026, 3, 1, 20, 30, tzinfo=datetime.UTC)  # 04:30 in Shanghai
+    type(snapshot).objects.filter(pk=snapshot.pk).update(computed_at=utc_evening)
+
+    response = manager_client.get(reverse("reports:contribution"), {"export": "xlsx"})
+
+    assert "contribution-20260302-0430.xlsx" in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["contribution-20260302-0430"]

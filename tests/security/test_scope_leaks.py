@@ -109,7 +109,7 @@ LIST_URLS = sorted(
     name
     for name, arguments in served_urls().items()
     if "pk" not in arguments
-    and name not in {"logout", "set_language"}
+    and name not in {"logout", "set_language", "favicon"}
     and not name.startswith("admin:")
 )
 

@@ -372,7 +372,7 @@ def test_the_detail_shows_every_round_and_every_transition(client_as):
     assert body.count('data-testid="round"') == 2
     assert "第一次" in body
     assert "第二次" in body
-    assert body.count('data-testid="event"') == 5
+    assert body.count('data-testid="history-entry"') == 5
 
 
 @pytest.mark.parametrize("role", ["sales_manager", "admin", "executive"])

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.basedata.models import Product
 from crm.models import TimeStampedModel
+from crm.validators import validate_phone, validate_postcode, validate_website
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -61,10 +62,26 @@ class Customer(TimeStampedModel):
         db_column="cust_credit",
     )
     address = models.CharField(_("address"), max_length=300, blank=True, db_column="cust_addr")
-    zip = models.CharField(_("postcode"), max_length=10, blank=True, db_column="cust_zip")
-    tel = models.CharField(_("telephone"), max_length=50, blank=True, db_column="cust_tel")
-    fax = models.CharField(_("fax"), max_length=50, blank=True, db_column="cust_fax")
-    website = models.CharField(_("website"), max_length=50, blank=True, db_column="cust_website")
+    zip = models.CharField(
+        _("postcode"),
+        max_length=10,
+        blank=True,
+        validators=[validate_postcode],
+        db_column="cust_zip",
+    )
+    tel = models.CharField(
+        _("telephone"), max_length=50, blank=True, validators=[validate_phone], db_column="cust_tel"
+    )
+    fax = models.CharField(
+        _("fax"), max_length=50, blank=True, validators=[validate_phone], db_column="cust_fax"
+    )
+    website = models.CharField(
+        _("website"),
+        max_length=50,
+        blank=True,
+        validators=[validate_website],
+        db_column="cust_website",
+    )
     licence_no = models.CharField(
         _("business licence no."), max_length=50, blank=True, db_column="cust_licence_no"
     )
@@ -143,8 +160,12 @@ class Linkman(TimeStampedModel):
         _("sex"), max_length=5, choices=Sex, default=Sex.MALE, db_column="lkm_sex"
     )
     position = models.CharField(_("position"), max_length=50, blank=True, db_column="lkm_postion")
-    tel = models.CharField(_("office phone"), max_length=50, db_column="lkm_tel")
-    mobile = models.CharField(_("mobile"), max_length=50, blank=True, db_column="lkm_mobile")
+    tel = models.CharField(
+        _("office phone"), max_length=50, validators=[validate_phone], db_column="lkm_tel"
+    )
+    mobile = models.CharField(
+        _("mobile"), max_length=50, blank=True, validators=[validate_phone], db_column="lkm_mobile"
+    )
     memo = models.CharField(_("memo"), max_length=300, blank=True, db_column="lkm_memo")
 
     class Meta:

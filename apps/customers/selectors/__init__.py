@@ -2,7 +2,6 @@
 
 from apps.customers.selectors.churn import (
     churn_get,
-    churn_history,
     churn_list,
     churn_measures,
     churn_scan_run_list,
@@ -34,7 +33,6 @@ __all__ = [
 ]
 __all__ += [
     "churn_get",
-    "churn_history",
     "churn_list",
     "churn_measures",
     "churn_scan_run_list",

@@ -4,7 +4,6 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from apps.customers.models import Churn, ChurnMeasure, ChurnScanRun
-from apps.rbac.models import AuditEvent
 from apps.rbac.policies import churn_policy, churn_scan_policy
 
 
@@ -22,13 +21,6 @@ def churn_get(*, user, pk: int, action: str = "view") -> Churn:
 def churn_measures(*, churn: Churn) -> QuerySet[ChurnMeasure]:
     """The postpone measures of a record, oldest first, with their authors."""
     return churn.measures.select_related("author").order_by("created_at", "pk")
-
-
-def churn_history(*, churn: Churn) -> QuerySet[AuditEvent]:
-    """The audit trail of one churn record, newest first."""
-    return (
-        AuditEvent.objects.for_object(churn).select_related("actor").order_by("-created_at", "-pk")
-    )
 
 
 def churn_warning_count(*, user) -> int:

@@ -12,6 +12,7 @@ from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
 from apps.customers.models import Churn
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
+from apps.rbac.selectors import record_history
 from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.paginators import CappedCountPaginator
@@ -66,7 +67,7 @@ class ChurnDetailView(PolicyMixin, TemplateView):
         return super().get_context_data(
             churn=churn,
             measures=selectors.churn_measures(churn=churn),
-            history=selectors.churn_history(churn=churn)[:50],
+            history=record_history(target=churn, limit=50),
             allowed={"change": churn.is_open and churn_policy.can(user, "change", churn)},
             **kwargs,
         )

@@ -18,8 +18,8 @@ from apps.customers.forms import (
 from apps.customers.models import Activity, Churn, Customer, Linkman
 from apps.customers.sections import customer_sections
 from apps.rbac.mixins import PolicyMixin
-from apps.rbac.models import AuditEvent
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
+from apps.rbac.selectors import record_history
 from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.paginators import CappedCountPaginator
@@ -95,7 +95,7 @@ class CustomerDetailView(CustomerMixin, TemplateView):
             orders=selectors.order_list(customer=customer)[:5],
             lifetime_total=selectors.order_lifetime_total(customer=customer),
             open_churn=customer.churns.filter(status__in=Churn.OPEN_STATUSES).first(),
-            history=AuditEvent.objects.for_object(customer).select_related("actor")[:20],
+            history=record_history(target=customer, limit=20),
             sections=customer_sections(request=self.request, customer=customer),
             allowed=customer_policy.allowed(user, ["change", "delete"], customer),
             **kwargs,

@@ -20,13 +20,18 @@ from apps.customers.models import Customer
 from apps.demo.generator.chances import chances_create
 from apps.demo.generator.churn import churns_create
 from apps.demo.generator.common import DemoContext, DemoStaff
-from apps.demo.generator.customers import customer_plans_build, customers_create
+from apps.demo.generator.customers import (
+    PROFILE_MINIMUM,
+    customer_plans_build,
+    customers_create,
+)
 from apps.demo.generator.orders import orders_create
 from apps.demo.generator.tickets import tickets_create
 from apps.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
 from apps.demo.reference import ReferenceResult, reference_data_load
 
-MIN_CUSTOMERS = 10  # enough for every state of every workflow to appear
+# Enough for every state of every workflow, and waiting work for every account manager.
+MIN_CUSTOMERS = sum(PROFILE_MINIMUM.values())
 
 __all__ = [
     "DEMO_PASSWORD",

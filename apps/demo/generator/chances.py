@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from apps.demo.generator import vocabulary as words
 from apps.demo.generator.common import (
+    ACCOUNT_MANAGERS,
     BATCH_SIZE,
     DemoContext,
     company_name,
@@ -24,6 +25,8 @@ from apps.rbac.models import User
 
 S = SalesChance.Status
 STATE_WEIGHTS = {S.UNASSIGNED: 25, S.DEVELOPING: 35, S.WON: 20, S.LOST: 20}
+# A chance in development for every account manager (his plan list's badge), two of the rest.
+STATE_MINIMUM = {S.UNASSIGNED: 2, S.DEVELOPING: ACCOUNT_MANAGERS, S.WON: 2, S.LOST: 2}
 RATES = {
     S.UNASSIGNED: range(10, 70, 10),
     S.DEVELOPING: range(30, 90, 10),
@@ -110,7 +113,7 @@ def _unassigned(ctx: DemoContext) -> tuple[SalesChance, list[SalesPlan]]:
 
 def _developing(ctx: DemoContext) -> tuple[SalesChance, list[SalesPlan]]:
     chance = _prospect(ctx, status=S.DEVELOPING, days_ago=(15, 120))
-    _assign(ctx, chance, to=ctx.pick_account_manager())
+    _assign(ctx, chance, to=ctx.account_manager_in_turn("developing"))
     return chance, _plans(ctx, chance, until=ctx.today + timedelta(days=30), results=True)
 
 
@@ -141,7 +144,7 @@ def _won(ctx: DemoContext, plan: CustomerPlan) -> tuple[SalesChance, list[SalesP
 
 def chances_create(ctx: DemoContext, plans: list[CustomerPlan]) -> dict[str, int]:
     """Insert chances in all four states (about one per four customers) and their plans."""
-    states = spread(ctx.rng, STATE_WEIGHTS, total=max(12, len(plans) // 4), minimum=2)
+    states = spread(ctx.rng, STATE_WEIGHTS, total=max(12, len(plans) // 4), minimum=STATE_MINIMUM)
     origins = [p for p in plans if p.customer.manager is not None]
     ctx.rng.shuffle(origins)
     builders = {S.UNASSIGNED: _unassigned, S.DEVELOPING: _developing, S.LOST: _lost}

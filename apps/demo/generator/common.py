@@ -9,6 +9,7 @@ from apps.demo.generator import vocabulary as words
 from apps.rbac.models import User
 
 BATCH_SIZE = 1000
+ACCOUNT_MANAGERS = 4  # am1 … am4 (users.DEMO_USERS)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class DemoContext:
     staff: DemoStaff
     products: list[Product]
     used_names: set[str] = field(default_factory=set)
+    turns: dict[str, int] = field(default_factory=dict)
 
     def days_ago(self, days: int) -> date:
         return self.today - timedelta(days=days)
@@ -61,6 +63,13 @@ class DemoContext:
 
     def pick_account_manager(self) -> User:
         return self.rng.choice(self.staff.account_managers)
+
+    def account_manager_in_turn(self, work: str) -> User:
+        """The account managers one after the other for one kind of waiting work, so that
+        every one of them finds some in each badge of his menu."""
+        turn = self.turns.get(work, 0)
+        self.turns[work] = turn + 1
+        return self.staff.account_managers[turn % len(self.staff.account_managers)]
 
     def pick_product(self) -> Product:
         return self.rng.choice(self.products)

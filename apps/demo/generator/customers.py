@@ -7,7 +7,12 @@ generated later agree with the orders (SPEC §3.3: no order for six months opens
 * active: ordered within the last five months;
 * dormant: last order more than six months ago, so it carries an open or confirmed churn;
 * recovered: a gap of more than six months (a warning), then a recent order (state 4);
-* new: created within the last five months and has not ordered yet.
+* new: created within the last five months and has not ordered yet;
+* lapsing: its sixth month without an order passed within the last few days, after the last
+  churn scan: the first scan of a fresh install warns about it (and notifies its manager).
+
+Open warnings and lapsing customers are spread over the account managers in turn, so every
+one of them has warnings waiting and gets a digest from the first scan.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +21,7 @@ from datetime import date, timedelta
 from apps.customers.models import Activity, Churn, Customer, Linkman
 from apps.demo.generator import vocabulary as words
 from apps.demo.generator.common import (
+    ACCOUNT_MANAGERS,
     BATCH_SIZE,
     DemoContext,
     company_name,
@@ -27,11 +33,22 @@ from apps.demo.generator.common import (
 )
 
 ACTIVE, DORMANT, RECOVERED, NEW = "active", "dormant", "recovered", "new"
-PROFILE_WEIGHTS = {ACTIVE: 60, DORMANT: 28, RECOVERED: 4, NEW: 8}
-# Three dormant customers at least, one for each churn state they can be in.
-PROFILE_MINIMUM = {ACTIVE: 2, DORMANT: 3, RECOVERED: 2, NEW: 1}
-# The churn state of a dormant customer.
+LAPSING = "lapsing"
+PROFILE_WEIGHTS = {ACTIVE: 58, DORMANT: 28, RECOVERED: 4, NEW: 8, LAPSING: 2}
+# The churn state of a dormant customer; a warning for every account manager at least.
 CHURN_WEIGHTS = {Churn.Status.WARNING: 45, Churn.Status.POSTPONED: 25, Churn.Status.CONFIRMED: 30}
+CHURN_MINIMUM = {
+    Churn.Status.WARNING: ACCOUNT_MANAGERS,
+    Churn.Status.POSTPONED: 1,
+    Churn.Status.CONFIRMED: 1,
+}
+PROFILE_MINIMUM = {
+    ACTIVE: 2,
+    DORMANT: sum(CHURN_MINIMUM.values()),
+    RECOVERED: 2,
+    NEW: 1,
+    LAPSING: ACCOUNT_MANAGERS,
+}
 THREE_YEARS = 3 * 365
 CAPITALS = [50, 100, 200, 300, 500, 1000, 2000, 5000]  # registered capital, 10 000 CNY
 
@@ -55,6 +72,9 @@ def _order_days(ctx: DemoContext, *, profile: str, created: date) -> list[date]:
         days.append(ctx.day_between(max(oldest, ctx.days_ago(150)), ctx.days_ago(1)))
     elif profile == DORMANT:
         days = [ctx.day_between(oldest, ctx.days_ago(190)) for _ in range(rng.randint(1, 5))]
+    elif profile == LAPSING:
+        days = [ctx.day_between(oldest, ctx.days_ago(200)) for _ in range(rng.randint(0, 4))]
+        days.append(ctx.day_between(ctx.days_ago(195), ctx.days_ago(186)))
     elif profile == RECOVERED:
         days = [ctx.day_between(oldest, ctx.days_ago(400)) for _ in range(rng.randint(1, 4))]
         days.append(ctx.day_between(ctx.days_ago(90), ctx.days_ago(1)))
@@ -65,9 +85,13 @@ def _order_days(ctx: DemoContext, *, profile: str, created: date) -> list[date]:
 
 def _created_day(ctx: DemoContext, profile: str) -> date:
     """Old enough for the profile's order history to fit after it."""
-    low, high = {ACTIVE: (30, 1200), DORMANT: (220, 1300), RECOVERED: (500, 1300), NEW: (2, 150)}[
-        profile
-    ]
+    low, high = {
+        ACTIVE: (30, 1200),
+        DORMANT: (220, 1300),
+        RECOVERED: (500, 1300),
+        NEW: (2, 150),
+        LAPSING: (250, 1300),
+    }[profile]
     return ctx.days_ago(ctx.rng.randint(low, high))
 
 
@@ -124,7 +148,9 @@ def _churn_status(profile: str, dormant_states) -> int | None:
 def customer_plans_build(ctx: DemoContext, *, count: int) -> list[CustomerPlan]:
     """Plan `count` customers, numbered KH + yyyyMMdd + daily sequence in creation order."""
     profiles = spread(ctx.rng, PROFILE_WEIGHTS, total=count, minimum=PROFILE_MINIMUM)
-    dormant_churn = iter(spread(ctx.rng, CHURN_WEIGHTS, total=profiles.count(DORMANT)))
+    dormant_churn = iter(
+        spread(ctx.rng, CHURN_WEIGHTS, total=profiles.count(DORMANT), minimum=CHURN_MINIMUM)
+    )
     plans = []
     for profile in profiles:
         created = _created_day(ctx, profile)
@@ -132,6 +158,8 @@ def customer_plans_build(ctx: DemoContext, *, count: int) -> list[CustomerPlan]:
         customer = _customer(
             ctx, created=created, status=_status(ctx, profile=profile, churn_status=churn)
         )
+        if profile == LAPSING or churn == Churn.Status.WARNING:
+            customer.manager = ctx.account_manager_in_turn(profile)
         plans.append(
             CustomerPlan(
                 customer=customer,

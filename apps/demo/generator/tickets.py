@@ -12,12 +12,19 @@ from datetime import datetime
 
 from apps.customers.models import Customer
 from apps.demo.generator import vocabulary as words
-from apps.demo.generator.common import BATCH_SIZE, DemoContext, spread
+from apps.demo.generator.common import ACCOUNT_MANAGERS, BATCH_SIZE, DemoContext, spread
 from apps.demo.generator.customers import CustomerPlan
 from apps.service.models import ServiceTicket
 
 T = ServiceTicket.Status
 STATUS_WEIGHTS = {T.CREATED: 15, T.ASSIGNED: 20, T.HANDLED: 15, T.ARCHIVED: 50}
+# Every account manager has a service to handle and one waiting for his feedback (his badges).
+STATUS_MINIMUM = {
+    T.CREATED: 2,
+    T.ASSIGNED: ACCOUNT_MANAGERS,
+    T.HANDLED: ACCOUNT_MANAGERS,
+    T.ARCHIVED: 2,
+}
 TYPE_WEIGHTS = {"咨询": 45, "建议": 25, "投诉": 30}
 AGE_DAYS = {T.CREATED: (1, 10), T.ASSIGNED: (2, 30), T.HANDLED: (3, 45), T.ARCHIVED: (15, 365)}
 
@@ -79,13 +86,17 @@ def _ticket(
         created_at=created,
     )
     _progress(ctx, ticket, status=status)
+    if status == T.ASSIGNED:
+        ticket.assignee = ctx.account_manager_in_turn("handle")
+    elif status == T.HANDLED:  # the feedback is his who took the request
+        ticket.created_by = ctx.account_manager_in_turn("feedback")
     return ticket
 
 
 def tickets_create(ctx: DemoContext, plans: list[CustomerPlan]) -> dict[str, int]:
     """Insert about one ticket per three customers, in states created/assigned/handled/archived."""
     total = max(12, len(plans) // 3)
-    statuses = spread(ctx.rng, STATUS_WEIGHTS, total=total, minimum=2)
+    statuses = spread(ctx.rng, STATUS_WEIGHTS, total=total, minimum=STATUS_MINIMUM)
     kinds = spread(ctx.rng, TYPE_WEIGHTS, total=total)
     customers = _Customers(plans)
     tickets = []

@@ -1,6 +1,6 @@
 """The demo users (apps.demo.logins lists them) created in the database."""
 
-from apps.demo.generator.common import DemoStaff
+from apps.demo.generator.common import ACCOUNT_MANAGERS, DemoStaff
 from apps.demo.logins import DEMO_PASSWORD, DEMO_USERS, DemoUser
 from apps.rbac.models import Role, User
 
@@ -41,7 +41,7 @@ def demo_users_ensure() -> tuple[DemoStaff, int]:
     staff = DemoStaff(
         admin=users["admin"],
         manager=users["manager"],
-        account_managers=[users[f"am{i}"] for i in range(1, 5)],
+        account_managers=[users[f"am{i}"] for i in range(1, ACCOUNT_MANAGERS + 1)],
         executive=users["exec"],
     )
     return staff, created

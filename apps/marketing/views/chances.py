@@ -15,6 +15,7 @@ from apps.marketing.forms import SalesChanceAssignForm, SalesChanceCreateForm, S
 from apps.marketing.models import SalesChance
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import sales_chance_policy
+from apps.rbac.selectors import record_history
 from crm.exceptions import DomainError
 from crm.exports import column, user_name
 from crm.lists import ListPageView
@@ -169,7 +170,7 @@ class ChanceDetailView(PolicyMixin, DetailView):
         chance = self.object
         return super().get_context_data(
             items=selectors.plan_items(chance=chance),
-            history=selectors.chance_history(chance=chance),
+            history=record_history(target=chance, newest_first=False),
             allowed=selectors.chance_actions(user=self.request.user, chance=chance),
             **kwargs,
         )

@@ -1,0 +1,28 @@
+"""How the customers app's audit keys read on history pages (see apps.rbac.history)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.rbac.history import Action
+
+ACTIONS = {
+    "customers.customer.lost": Action(_("{actor} marked the customer as lost")),
+    "customers.churn.warn": Action(
+        _("{actor} warned that the customer may be lost"), details=["last_order_date"]
+    ),
+    "customers.churn.postpone": Action(
+        _("{actor} postponed the churn"), details={"measure": _("measure")}
+    ),
+    "customers.churn.confirm": Action(_("{actor} confirmed the churn"), details=["reason"]),
+    "customers.churn.recover": Action(
+        _("{actor} closed the warning: the customer ordered again"), details=["recovered_date"]
+    ),
+    "customers.churn_scan.request": Action(_("{actor} ran the churn scan now")),
+    "customers.churn_scan.catch_up": Action(_("{actor} ran a missed nightly churn scan")),
+}
+
+
+def value_labels() -> dict:
+    """The dictionary labels of the coded customer fields (one query)."""
+    from apps.customers.selectors import customer_labels
+
+    return {"customers.customer": customer_labels()}
