@@ -1,8 +1,14 @@
 """Authentication backend: a user's permissions are the permission codes of his role's rights."""
 
 from django.contrib.auth.backends import ModelBackend
+from django.db.models import Value
+from django.db.models.functions import Concat
 
-from apps.rbac.models import Right
+from apps.rbac.models import DataScope, Right
+
+# A role's data scopes travel with its permissions, in the same query and the same per-request
+# cache, as "data_scope.<module>.<scope>" (read by apps.rbac.policies.data_scope_of).
+DATA_SCOPE_PREFIX = "data_scope."
 
 
 class RoleRightsBackend(ModelBackend):
@@ -30,8 +36,12 @@ class RoleRightsBackend(ModelBackend):
             return super().get_all_permissions(user_obj)
         if not user_obj.role_id:
             return set()
-        return set(
+        rights = (
             Right.objects.filter(roles=user_obj.role_id, roles__is_active=True)
             .exclude(permission="")
             .values_list("permission", flat=True)
         )
+        scopes = DataScope.objects.filter(role=user_obj.role_id, role__is_active=True).values_list(
+            Concat(Value(DATA_SCOPE_PREFIX), "module", Value("."), "scope"), flat=True
+        )
+        return set(rights.union(scopes, all=True))

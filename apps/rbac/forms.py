@@ -4,19 +4,24 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from apps.rbac.models import Right, Role, User
+from apps.rbac.models import DataScope, Department, Right, Role, User
 from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 
 class UserForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "role", "is_active"]
+        fields = ["username", "full_name", "email", "role", "department", "supervisor", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].queryset = Role.objects.filter(is_active=True)
         self.fields["role"].empty_label = _("(not assigned)")
+        self.fields["department"].queryset = Department.objects.filter(is_active=True)
+        supervisors = User.objects.filter(is_active=True)
+        if self.instance.pk:
+            supervisors = supervisors.exclude(pk=self.instance.pk)
+        self.fields["supervisor"].queryset = supervisors
 
 
 class UserCreateForm(SubmitOnceMixin, UserForm):
@@ -65,3 +70,53 @@ class RoleRightsForm(forms.Form):
     rights = forms.ModelMultipleChoiceField(
         queryset=Right.objects.all(), required=False, widget=forms.CheckboxSelectMultiple
     )
+
+
+class DepartmentForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "name_en", "head", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["head"].queryset = User.objects.filter(is_active=True)
+
+
+class DepartmentCreateForm(SubmitOnceMixin, DepartmentForm):
+    parent = forms.ModelChoiceField(
+        label=_("Parent department"),
+        queryset=Department.objects.all(),
+        required=False,
+        empty_label=_("(top level)"),
+    )
+
+    class Meta(DepartmentForm.Meta):
+        fields = ["parent", "name", "name_en", "head"]
+
+
+class DepartmentMoveForm(BootstrapFormMixin, forms.Form):
+    parent = forms.ModelChoiceField(
+        label=_("New parent department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("(top level)"),
+    )
+
+    def __init__(self, *args, department: Department, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not under itself or its own (the service refuses that too, with a message).
+        below = Department.objects.exclude(path__startswith=department.path)
+        self.fields["parent"].queryset = below
+
+
+class DataScopesForm(BootstrapFormMixin, forms.Form):
+    """One data scope per module (数据权限)."""
+
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for module, label in DataScope.Module.choices:
+            self.fields[module] = forms.ChoiceField(
+                label=label,
+                choices=DataScope.Scope.choices,
+                initial=current.get(module, DataScope.Scope.OWN),
+            )

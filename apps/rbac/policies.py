@@ -8,6 +8,11 @@ Decision order, written once:
    user owns (the policy's owner field) -- or every row for models without an owner.
 4. A guardian grant of `<app>.<action>_<model>` on one row allows that row (explicit sharing).
 
+"Rows the user owns" reach as far as his role's data scope in the policy's module (issue 16):
+his own, his and his subordinates' (by supervisor, transitively), his department's, his
+department's and those below it, or all. Personal duties (the assignee handles his service,
+develops his chance) stay his own whatever the scope.
+
 Views scope their querysets with `scope()`, so a row the user may not see is a 404; services
 call `require()` on the locked row, which is the authoritative check.
 """
@@ -38,7 +43,8 @@ class Policy:
     Permission decisions for one model. `owner_field` names the user field (a path such as
     "customer__manager" is fine) that makes a row the user's own, or a tuple of them (any one
     makes the row his); a dict gives one per action, and actions missing from it have no row
-    rule.
+    rule. `module` names the data scope that widens "own"; `personal` lists the actions it
+    never widens.
     """
 
     def __init__(
@@ -46,9 +52,13 @@ class Policy:
         model_label: str,
         *,
         owner_field: str | tuple[str, ...] | dict[str, str | tuple[str, ...]] | None = None,
+        module: str | None = None,
+        personal: tuple[str, ...] = (),
     ):
         self.model_label = model_label
         self._owner_field = owner_field
+        self.module = module
+        self.personal = personal
 
     @cached_property
     def model(self) -> type[Model]:
@@ -97,7 +107,16 @@ class Policy:
 
     def owns(self, user, action: str, obj: Model) -> bool:
         fields = self.owner_fields(action)
-        return not fields or any(_owner_id(obj, path) == user.pk for path in fields)
+        owners = self.owner_ids(user, action)
+        if not fields or owners is None:
+            return True
+        return any(_owner_id(obj, path) in owners for path in fields)
+
+    def owner_ids(self, user, action: str) -> list[int] | None:
+        """The users whose rows count as `user`'s own for `action`; None for every row."""
+        if self.module is None or action in self.personal:
+            return [user.pk]
+        return data_scope_owner_ids(user, self.module)
 
     def allowed_ids(self, user, action: str, qs: QuerySet) -> set:
         """The pks of `qs` (e.g. one page of a list) on which `action` is allowed: one query."""
@@ -123,23 +142,27 @@ class Policy:
             return qs
         rows = self.shared_rows(user, action, qs)
         if by_role:
+            owners = self.owner_ids(user, action)
+            if owners is None:
+                return qs
             for owner_field in fields:
-                rows |= self.own_rows(user, owner_field, qs)
+                rows |= self.own_rows(owners, owner_field, qs)
         return qs.filter(rows)
 
-    def own_rows(self, user, owner_field: str, qs: QuerySet) -> Q:
+    def own_rows(self, owners: list[int], owner_field: str, qs: QuerySet) -> Q:
         """
-        The user's own rows. An owner reached through a foreign key ("customer__manager") is,
-        on PostgreSQL, `customer_id = ANY(ARRAY(SELECT id FROM customers WHERE manager = …))`:
-        the foreign key's index finds them, where a join would read both tables whole.
+        The rows whose owner is one of `owners`. An owner reached through a foreign key
+        ("customer__manager") is, on PostgreSQL, `customer_id = ANY(ARRAY(SELECT id FROM
+        customers WHERE manager IN (…)))`: the foreign key's index finds them, where a join
+        would read both tables whole.
         """
         first, _, rest = owner_field.partition("__")
         if not rest or connections[qs.db].vendor != "postgresql":
-            return Q(**{owner_field: user})
+            return Q(**{f"{owner_field}__in": owners})
         from django.contrib.postgres.expressions import ArraySubquery
 
         related = self.model._meta.get_field(first).related_model
-        owned = related._base_manager.filter(**{rest: user}).order_by().values("pk")
+        owned = related._base_manager.filter(**{f"{rest}__in": owners}).order_by().values("pk")
         return Q(_EqualsAny(F(first), ArraySubquery(owned)))
 
     def shared_rows(self, user, action: str, qs: QuerySet) -> Q:
@@ -178,6 +201,58 @@ class Policy:
         )
 
 
+def data_scope_of(user, module: str) -> str:
+    """The user's data scope in `module` ("own" unless his role says otherwise)."""
+    from apps.rbac.backends import DATA_SCOPE_PREFIX
+
+    prefix = f"{DATA_SCOPE_PREFIX}{module}."
+    granted = [p.removeprefix(prefix) for p in user.get_all_permissions() if p.startswith(prefix)]
+    return granted[0] if granted else "own"
+
+
+def data_scope_owner_ids(user, module: str) -> list[int] | None:
+    """
+    The ids of the users whose rows `user` reaches in `module` (he is always one of them);
+    None when his scope is every row. Computed once per module and request (the user object
+    lives one request), so a changed scope or department counts from the next request on.
+    """
+    cache = user.__dict__.setdefault("_data_scope_owners", {})
+    if module not in cache:
+        cache[module] = _scope_owner_ids(user, data_scope_of(user, module))
+    return cache[module]
+
+
+def _scope_owner_ids(user, scope: str) -> list[int] | None:
+    if scope == "all":
+        return None
+    if scope == "own" or (scope != "subordinates" and not user.department_id):
+        return [user.pk]
+    User = apps.get_model("rbac.User")
+    if scope == "subordinates":
+        with connections[User.objects.db].cursor() as cursor:
+            cursor.execute(SUBORDINATES_SQL, [user.pk])
+            return [user.pk, *(row[0] for row in cursor.fetchall())]
+    if scope == "department":
+        members = User.objects.filter(department=user.department_id)
+    else:  # department_tree: his department and every one below it, one index range
+        below = apps.get_model("rbac.Department").objects.filter(
+            path__startswith=user.department.path
+        )
+        members = User.objects.filter(department__in=below.values("pk"))
+    return sorted({user.pk, *members.values_list("pk", flat=True)})
+
+
+# Every user below `user` by supervisor, however deep; UNION stops at a user seen already.
+SUBORDINATES_SQL = """
+    WITH RECURSIVE below(id) AS (
+        SELECT id FROM sys_user WHERE supervisor_id = %s
+        UNION
+        SELECT u.id FROM sys_user u JOIN below ON u.supervisor_id = below.id
+    )
+    SELECT id FROM below
+"""
+
+
 def _owner_id(obj: Model, path: str):
     """The id of the user at `path` ("customer__manager") from `obj`, without loading him."""
     *hops, last = path.split("__")
@@ -192,6 +267,7 @@ def _owner_id(obj: Model, path: str):
 user_policy = Policy("rbac.User")
 role_policy = Policy("rbac.Role")
 audit_policy = Policy("rbac.AuditEvent")
+department_policy = Policy("rbac.Department")
 
 # basedata: no row rules
 dict_item_policy = Policy("basedata.DictItem")
@@ -200,18 +276,22 @@ storage_policy = Policy("basedata.Storage")
 
 # customers: an account manager acts on the customers he manages (SPEC §4); linkmen,
 # activities and orders are visible with their customer, written by his manager
-customer_policy = Policy("customers.Customer", owner_field="manager")
-linkman_policy = Policy("customers.Linkman", owner_field="customer__manager")
-activity_policy = Policy("customers.Activity", owner_field="customer__manager")
-churn_policy = Policy("customers.Churn", owner_field="customer__manager")
+customer_policy = Policy("customers.Customer", owner_field="manager", module="customers")
+linkman_policy = Policy("customers.Linkman", owner_field="customer__manager", module="customers")
+activity_policy = Policy("customers.Activity", owner_field="customer__manager", module="customers")
+churn_policy = Policy("customers.Churn", owner_field="customer__manager", module="customers")
 churn_scan_policy = Policy("customers.ChurnScanRun")
 
 # marketing: the creator edits and deletes his chance, the assignee develops it (SPEC §3.1)
 sales_chance_policy = Policy(
     "marketing.SalesChance",
     owner_field={"change": "created_by", "delete": "created_by", "develop": "assignee"},
+    module="marketing",
+    personal=("develop",),
 )
-sales_plan_policy = Policy("marketing.SalesPlan", owner_field="chance__assignee")
+sales_plan_policy = Policy(
+    "marketing.SalesPlan", owner_field="chance__assignee", module="marketing"
+)
 
 # service: the assignee handles his tickets (SPEC §3.4); an account manager sees the tickets he
 # created, those assigned to him and those of his customers (查看所有服务 sees every one)
@@ -222,6 +302,8 @@ service_ticket_policy = Policy(
         "handle": "assignee",
         "feedback": "created_by",
     },
+    module="service",
+    personal=("handle", "feedback"),
 )
 
 # reports: company-wide, no row rule
@@ -231,4 +313,4 @@ dashboard_policy = Policy("reports.Dashboard")  # reports.view_dashboard
 # imports: a batch belongs to whoever uploaded it; each row obeys its model's policy, action
 # "import" (e.g. customers.import_linkman: the linkmen of one's own customers)
 import_batch_policy = Policy("imports.ImportBatch", owner_field="created_by")
-order_policy = Policy("customers.Order", owner_field="customer__manager")
+order_policy = Policy("customers.Order", owner_field="customer__manager", module="customers")

@@ -319,6 +319,14 @@ RIGHTS: list[RightDef] = [
     ),
     _page("L0603", "L06", "审计日志", "Audit log", "rbac:audit-list", "rbac.view_auditevent"),
     _page("L0604", "L06", "后台管理", "Back office", "admin:index", "rbac.access_admin"),
+    _page(
+        "L0605", "L06", "部门管理", "Departments", "rbac:department-list", "rbac.view_department"
+    ),
+    _action("L060501", "L0605", "新建部门", "Create departments", "rbac.add_department"),
+    _action(
+        "L060502", "L0605", "编辑/移动部门", "Edit and move departments", "rbac.change_department"
+    ),
+    _action("L060503", "L0605", "删除部门", "Delete departments", "rbac.delete_department"),
 ]
 
 

@@ -3,13 +3,13 @@
 from django.db.models import Count, QuerySet
 
 from apps.rbac.history import HistoryEntry, describe
-from apps.rbac.models import AuditEvent, Right, Role, User
-from apps.rbac.policies import audit_policy, role_policy, user_policy
+from apps.rbac.models import AuditEvent, Department, Right, Role, User
+from apps.rbac.policies import audit_policy, department_policy, role_policy, user_policy
 
 
 def user_list(*, user) -> QuerySet[User]:
     """Users the actor may see, with their role."""
-    return user_policy.scope(user, "view").select_related("role").order_by("username")
+    return user_policy.scope(user, "view").select_related("role", "department").order_by("username")
 
 
 def role_list(*, user) -> QuerySet[Role]:
@@ -61,4 +61,14 @@ def active_users_with_role(role_code: str) -> QuerySet[User]:
     """Active users whose active role is `role_code`, e.g. the account managers to assign."""
     return User.objects.filter(is_active=True, role__code=role_code, role__is_active=True).order_by(
         "full_name", "username"
+    )
+
+
+def department_tree(*, user) -> QuerySet[Department]:
+    """The department tree in display order (parents before children), with head and size."""
+    return (
+        department_policy.scope(user, "view")
+        .select_related("head")
+        .annotate(member_count=Count("members"))
+        .order_by("path")
     )

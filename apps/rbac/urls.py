@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.rbac import views
+from apps.rbac import org_views, views
 
 app_name = "rbac"
 
@@ -14,5 +14,27 @@ urlpatterns = [
     path("roles/new/", views.RoleCreateView.as_view(), name="role-create"),
     path("roles/<int:pk>/edit/", views.RoleUpdateView.as_view(), name="role-update"),
     path("roles/<int:pk>/rights/", views.RoleRightsView.as_view(), name="role-rights"),
+    path(
+        "roles/<int:pk>/data-scopes/",
+        org_views.RoleDataScopesView.as_view(),
+        name="role-data-scopes",
+    ),
     path("audit/", views.AuditEventListView.as_view(), name="audit-list"),
+    path("departments/", org_views.DepartmentListView.as_view(), name="department-list"),
+    path("departments/new/", org_views.DepartmentCreateView.as_view(), name="department-create"),
+    path(
+        "departments/<int:pk>/edit/",
+        org_views.DepartmentUpdateView.as_view(),
+        name="department-update",
+    ),
+    path(
+        "departments/<int:pk>/move/",
+        org_views.DepartmentMoveView.as_view(),
+        name="department-move",
+    ),
+    path(
+        "departments/<int:pk>/delete/",
+        org_views.DepartmentDeleteView.as_view(),
+        name="department-delete",
+    ),
 ]

@@ -87,6 +87,7 @@ VIEW_WITHOUT_ROW_RULE = {
     "rbac.User": "the system admin's user list",
     "rbac.Role": "the system admin's role list",
     "rbac.AuditEvent": "the system admin's audit log",
+    "rbac.Department": "the system admin's department tree",
     "basedata.DictItem": "reference data",
     "basedata.Product": "the product catalogue",
     "basedata.Storage": "stock levels",

@@ -41,7 +41,13 @@ EXPECTED = {
     "rbac:role-create": only(ADMIN),
     "rbac:role-update": only(ADMIN),
     "rbac:role-rights": only(ADMIN),
+    "rbac:role-data-scopes": only(ADMIN),
     "rbac:audit-list": only(ADMIN),
+    "rbac:department-list": only(ADMIN),
+    "rbac:department-create": only(ADMIN),
+    "rbac:department-update": only(ADMIN),
+    "rbac:department-move": only(ADMIN),
+    "rbac:department-delete": only(ADMIN, ok=405),  # POST only
     "admin:index": only(ADMIN, denied=302, anon=302),
     "admin:basedata_dictitem_changelist": only(ADMIN, denied=302, anon=302),
 }
@@ -50,7 +56,14 @@ EXPECTED = {
 SAMPLES = {
     ("rbac:user-", "pk"): lambda: _user_pk(),
     ("rbac:role-", "pk"): lambda: Role.objects.get(code="executive").pk,
+    ("rbac:department-", "pk"): lambda: _department_pk(),
 }
+
+
+def _department_pk():
+    from apps.rbac.models import Department
+
+    return Department.objects.add_root({"name": "样本部门"}).pk
 
 
 def _user_pk():

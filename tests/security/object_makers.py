@@ -107,6 +107,12 @@ def _role(owner):
     return owner.role
 
 
+def _department(owner):
+    from apps.rbac.models import Department
+
+    return Department.objects.add_root({"name": "销售部", "head": owner})
+
+
 def _snapshot(report):
     def make(owner):
         from apps.reports.models import ReportSnapshot
@@ -203,6 +209,10 @@ OBJECT_URLS = {
     "rbac:user-set-active": ObjectURL(AM, _user, _share(p.user_policy)),
     "rbac:role-update": ObjectURL(EX, _role),
     "rbac:role-rights": ObjectURL(EX, _role),
+    "rbac:role-data-scopes": ObjectURL(EX, _role),
+    "rbac:department-update": ObjectURL(EX, _department),
+    "rbac:department-move": ObjectURL(EX, _department),
+    "rbac:department-delete": ObjectURL(EX, _department),
     **{
         f"reports:{report}-chart": ObjectURL(SM, _snapshot(report), extra_kwargs={"chart": "main"})
         for report in ["dashboard", "contribution", "composition", "service", "churn"]

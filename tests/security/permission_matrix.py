@@ -282,6 +282,30 @@ OBJECT_EXPECTED = {
             anon="login/login", admin="405/404", sm="405/404", am="405/404", ex="405/404"
         ),
     },
+    "rbac:department-delete": {
+        "own": answers(admin="405/302", sm="403/403", am="403/403", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="405/302", sm="403/403", am="403/403", ex="403/403"
+        ),
+    },
+    "rbac:department-move": {
+        "own": answers(admin="200/302", sm="403/403", am="403/403", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="200/302", sm="403/403", am="403/403", ex="403/403"
+        ),
+    },
+    "rbac:department-update": {
+        "own": answers(admin="200/302", sm="403/403", am="403/403", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="200/302", sm="403/403", am="403/403", ex="403/403"
+        ),
+    },
+    "rbac:role-data-scopes": {
+        "own": answers(admin="200/302", sm="403/403", am="403/403", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="200/302", sm="403/403", am="403/403", ex="403/403"
+        ),
+    },
     "rbac:role-rights": {
         "own": answers(admin="200/302", sm="403/403", am="403/403", ex="403/403"),
         "other": answers(
@@ -407,6 +431,8 @@ POST_EXPECTED = {
     "password_change": post(anon="login", admin=200, sm=200, am=200, ex=200),
     "password_change_done": post(anon="login", admin=405, sm=405, am=405, ex=405),
     "rbac:audit-list": post(anon="login", admin=405, sm=403, am=403, ex=403),
+    "rbac:department-create": post(anon="login", admin=302, sm=403, am=403, ex=403),
+    "rbac:department-list": post(anon="login", admin=405, sm=403, am=403, ex=403),
     "rbac:role-create": post(anon="login", admin=302, sm=403, am=403, ex=403),
     "rbac:role-list": post(anon="login", admin=405, sm=403, am=403, ex=403),
     "rbac:user-create": post(anon="login", admin=302, sm=403, am=403, ex=403),

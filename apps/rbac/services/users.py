@@ -8,11 +8,20 @@ from django.utils.translation import gettext as _
 from apps.rbac.models import User
 from apps.rbac.policies import user_policy
 from apps.rbac.services.audit import audit_event_create, audit_record_changes, snapshot
+from apps.rbac.services.org import ensure_no_supervisor_loop
 from crm.exceptions import DomainError
 from crm.locking import locked
 
 ADMIN_PERMISSION = ("rbac", "change_user")
-EDITABLE_FIELDS = ["username", "full_name", "email", "role", "is_active"]
+EDITABLE_FIELDS = [
+    "username",
+    "full_name",
+    "email",
+    "role",
+    "department",
+    "supervisor",
+    "is_active",
+]
 
 
 def active_admin_count() -> int:
@@ -60,6 +69,7 @@ def user_update(*, actor, user_id: int, **fields) -> User:
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean()
+    ensure_no_supervisor_loop(user)
     user.save()
     _ensure_an_admin_remains()
     audit_record_changes(actor=actor, target=user, action="rbac.user.update", before=before)
