@@ -256,3 +256,17 @@ def test_demo_customers_and_linkmen_pass_the_format_checks():
 
     for row in [*Customer.objects.all(), *Linkman.objects.all()]:
         row.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_seed_demo_places_the_demo_users_in_a_company_of_four_levels():
+    seed()
+    seed()
+
+    from apps.rbac.models import Department
+
+    users = {u.username: u for u in User.objects.select_related("department", "supervisor")}
+    assert Department.objects.count() == 8
+    assert max(Department.objects.values_list("depth", flat=True)) == 4
+    assert users["am2"].department.name == users["am1"].department.name == "上海销售组"
+    assert (users["am2"].supervisor, users["am1"].supervisor) == (users["am1"], users["manager"])
+    assert all(users[name].department_id for name in ["admin", "manager", "exec", "am3", "am4"])

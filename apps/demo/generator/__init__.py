@@ -26,6 +26,7 @@ from apps.demo.generator.customers import (
     customers_create,
 )
 from apps.demo.generator.orders import orders_create
+from apps.demo.generator.organization import organization_ensure
 from apps.demo.generator.tickets import tickets_create
 from apps.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
 from apps.demo.reference import ReferenceResult, reference_data_load
@@ -76,6 +77,7 @@ def demo_seed(*, customers: int, seed: int, today: date | None = None) -> DemoRe
         raise ValueError(f"at least {MIN_CUSTOMERS} customers are needed, got {customers}")
     reference = reference_data_load()
     staff, users_created = demo_users_ensure()
+    organization_ensure(staff)
     result = DemoResult(
         reference=reference,
         users_created=users_created,
