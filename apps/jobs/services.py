@@ -23,6 +23,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from apps.jobs import registry
 from apps.jobs.models import Job
+from crm import hooks
 from crm.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
@@ -195,12 +196,12 @@ def _finish(job: Job, *, status: str, result=None, result_file: str = "", error:
 
 def jobs_sweep() -> dict:
     """
-    Beat's sweep every minute: first the apps' catch-up checks (registry.SWEEP_CHECKS) queue
-    what a lost schedule missed, then jobs_requeue() publishes every queued job. A check that
-    fails is logged and does not stop the others or the re-publishing.
+    Beat's sweep every minute: first the apps' catch-up checks (the hook "jobs.sweep_check")
+    queue what a lost schedule missed, then jobs_requeue() publishes every queued job. A check
+    that fails is logged and does not stop the others or the re-publishing.
     """
     caught_up = 0
-    for check in registry.SWEEP_CHECKS:
+    for check in hooks.values("jobs.sweep_check"):
         try:
             caught_up += check() is not None
         except Exception:

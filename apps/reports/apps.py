@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from crm import hooks
+
 
 class ReportsConfig(AppConfig):
     name = "apps.reports"
@@ -13,22 +15,21 @@ class ReportsConfig(AppConfig):
 
 def _register_jobs() -> None:
     """The background jobs of the reports: computing a heavy report, exporting a big table."""
-    from apps.jobs.registry import JobKind, register
+    from apps.jobs.registry import JobKind
     from apps.reports import exporting, services
 
-    register(
+    for kind in [
         JobKind(
             services.COMPUTE_JOB,
             _("Report computation"),
             services.compute_job,
             result_url=services.compute_job_result_url,
-        )
-    )
-    register(
+        ),
         JobKind(
             exporting.EXPORT_JOB,
             _("Report export"),
             exporting.export_job,
             result_url=exporting.export_job_result_url,
-        )
-    )
+        ),
+    ]:
+        hooks.register("jobs.kind", kind, key=kind.name)
