@@ -53,9 +53,6 @@ POINTS: dict[str, Point] = {
         "apps.jobs.registry.JobKind keyed by its name: a kind of background job",
         one_per_key=True,
     ),
-    "jobs.sweep_check": Point(
-        "check() -> the job it queued or None, run by the jobs sweeper every minute (no key)"
-    ),
 }
 
 

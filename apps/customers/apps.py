@@ -26,7 +26,7 @@ def _register_churn_badge() -> None:
 
 
 def _register_jobs() -> None:
-    """The admin's "run the churn scan now", a background job like the reports and exports."""
+    """The churn scan, nightly (beat creates the job) or the admin's "run now"."""
     from apps.customers import services
     from apps.jobs.registry import JobKind
 
@@ -35,9 +35,9 @@ def _register_jobs() -> None:
         _("Churn scan"),
         services.churn_scan_job,
         result_url=services.churn_scan_job_result_url,
+        queue="nightly",
     )
     hooks.register("jobs.kind", kind, key=kind.name)
-    hooks.register("jobs.sweep_check", services.churn_scan_catch_up)
 
 
 def _register_imports() -> None:

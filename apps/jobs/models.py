@@ -10,6 +10,7 @@ Any app registers a kind of job (apps.jobs.registry); reports, imports and large
 """
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -88,6 +89,12 @@ class Job(TimeStampedModel):
 
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
 
     @property
     def is_active(self) -> bool:

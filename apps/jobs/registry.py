@@ -24,6 +24,9 @@ class JobKind:
     run: Callable[..., dict | None]
     # The page that shows a finished job's result (None: the job page itself is the result).
     result_url: Callable[[Any], str | None] | None = None
+    # The Celery queue that runs it: "celery" for what a user waits for, "nightly" for the long
+    # scheduled work, so that workers scale per kind of work (settings.CELERY_TASK_QUEUES).
+    queue: str = "celery"
 
 
 KINDS = hooks.registry("jobs.kind")
@@ -31,6 +34,12 @@ KINDS = hooks.registry("jobs.kind")
 
 class UnknownJobKind(LookupError):
     pass
+
+
+def queue_of(name: str) -> str:
+    """The queue of a kind; an unknown kind goes to the default one, which fails it readably."""
+    kind = KINDS.get(name)
+    return kind.queue if kind else "celery"
 
 
 def get(name: str) -> JobKind:

@@ -14,7 +14,7 @@ class ReportsConfig(AppConfig):
 
 
 def _register_jobs() -> None:
-    """The background jobs of the reports: computing a heavy report, exporting a big table."""
+    """The reports' background jobs: a heavy report, a big export, the nightly refresh."""
     from apps.jobs.registry import JobKind
     from apps.reports import exporting, services
 
@@ -30,6 +30,9 @@ def _register_jobs() -> None:
             _("Report export"),
             exporting.export_job,
             result_url=exporting.export_job_result_url,
+        ),
+        JobKind(
+            services.REFRESH_JOB, _("Nightly report refresh"), services.refresh_job, queue="nightly"
         ),
     ]:
         hooks.register("jobs.kind", kind, key=kind.name)
