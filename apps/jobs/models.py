@@ -6,7 +6,8 @@ message only a wake-up call. So a job survives Redis being down and a worker bei
        ^                                                  │
        └──────(sweeper: heartbeat stale, attempts left)───┘
 
-Any app registers a kind of job (apps.jobs.registry); reports, imports and large exports use it.
+Any app registers a kind of job (the hook "jobs.kind", apps.jobs.registry): reports, imports,
+large exports, and the nightly work, which beat only creates (apps.jobs.services.job_schedule).
 """
 
 import uuid
