@@ -162,7 +162,7 @@ def bare_sql(marks: dict, *, with_audit: bool) -> tuple[float, int]:
 
     reset(marks)
     checkpoint()
-    run = ChurnScanRun.objects.create(status=ChurnScanRun.Status.RUNNING)
+    run = ChurnScanRun.objects.create()
     today, now = timezone.localdate(), timezone.now()
     cutoff_at = scanner.churn_cutoff(today=today, months=settings.CRM_CHURN_MONTHS)
     select = scanner.churn_warn_select(run_id=run.pk, cutoff_at=cutoff_at, now=now)

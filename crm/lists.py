@@ -11,9 +11,9 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 
-from apps.rbac.mixins import PolicyMixin
 from crm.exports import FORMATS, export_response, export_rows
 from crm.paginators import CappedCountPaginator
+from crm.views import PolicyMixin
 
 
 class ListPageView(PolicyMixin, FilterView):

@@ -1,5 +1,7 @@
 """Migration operations shared by the apps."""
 
+import json
+
 from django.db import migrations
 
 
@@ -34,3 +36,24 @@ def postgres_indexes(table: str, indexes: dict[str, str]) -> list[PostgresOnlySQ
         ],
         PostgresOnlySQL(f"ANALYZE {table}", migrations.RunSQL.noop),
     ]
+
+
+def beat_entry_creates_job(*, name: str, task: str, kind: str) -> migrations.RunPython:
+    """
+    Beat's row `name` (django-celery-beat), which ran `task` itself, from now on only creates
+    a job of `kind` (apps.jobs.tasks.job_schedule_task): the job table runs it, reports it and
+    recovers it like every job. The schedule the admin may have changed is kept. Reversible.
+    """
+    schedule_task = "apps.jobs.tasks.job_schedule_task"
+
+    def forwards(apps, schema_editor):
+        periodic = apps.get_model("django_celery_beat", "PeriodicTask")
+        periodic.objects.filter(name=name).update(
+            task=schedule_task, args="[]", kwargs=json.dumps({"kind": kind})
+        )
+
+    def backwards(apps, schema_editor):
+        periodic = apps.get_model("django_celery_beat", "PeriodicTask")
+        periodic.objects.filter(name=name).update(task=task, args="[]", kwargs="{}")
+
+    return migrations.RunPython(forwards, backwards)

@@ -290,13 +290,10 @@ CRM_JOB_HEARTBEAT_SECONDS = env.int("CRM_JOB_HEARTBEAT_SECONDS", default=10)
 CRM_JOB_STALE_SECONDS = env.int("CRM_JOB_STALE_SECONDS", default=60)
 # Two queues, so that workers scale per kind of work (README "Deployment and scale-out"):
 # "celery" for what a user waits for (reports, exports, imports, the sweeper), "nightly" for the
-# long nightly jobs. A worker started without -Q consumes both (make run, the tests).
+# long nightly jobs (each kind of job names its queue: apps.jobs.registry.JobKind.queue). A
+# worker started without -Q consumes both (make run, the tests).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue("celery"), Queue("nightly")]
-CELERY_TASK_ROUTES = {
-    "apps.customers.tasks.churn_scan_task": {"queue": "nightly"},
-    "apps.reports.tasks.reports_refresh_task": {"queue": "nightly"},
-}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The nightly jobs are added by the apps that own them; the database scheduler copies this dict
 # into django-celery-beat's tables, where the system admin may change the times.

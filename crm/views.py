@@ -1,4 +1,4 @@
-"""Views and mixins shared by every app: home page, error pages, language switch."""
+"""Views and mixins shared by every app: home page, error pages, PolicyMixin, DomainErrorMixin."""
 
 import logging
 import sys
@@ -7,19 +7,17 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 from django.views.defaults import bad_request as django_bad_request
 from django.views.generic import TemplateView
-from django.views.i18n import set_language as django_set_language
 
-from apps.rbac.services import user_set_language
 from crm.exceptions import ConcurrentUpdate, DomainError, RecordGone
 from crm.locking import CONFLICT, lost_race, sqlstate
 from crm.models import SubmissionToken
@@ -31,6 +29,31 @@ class HomeView(TemplateView):
     """The signed-in user's start page (the prototype's "my work")."""
 
     template_name = "home.html"
+
+
+class PolicyMixin(LoginRequiredMixin):
+    """
+    Every view declares `policy` (an apps.rbac.policies.Policy: the one module that decides
+    permissions) and `action`. dispatch() refuses (403) users whose role lacks the feature;
+    get_object() looks only inside the rows the user may act on, so a hidden row is a 404.
+    Services repeat the check on the locked row.
+    """
+
+    policy = None
+    action: str = "view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.policy.can(request.user, self.action):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return self.policy.scope(self.request.user, self.action)
+
+    def get_object(self, queryset=None):
+        if queryset is None:
+            queryset = self.scoped_queryset()
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
 
 class DomainErrorMixin:
@@ -77,20 +100,6 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages_)
     else:
         form.add_error(None, error.messages)
-
-
-@require_POST
-def set_language(request):
-    """Django's language switch, and the choice is remembered on the user for his next login."""
-    response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(_languages()):
-        user_set_language(user=request.user, language=language)
-    return response
-
-
-def _languages():
-    return settings.LANGUAGES
 
 
 def permission_denied(request, exception=None):

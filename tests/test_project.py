@@ -102,15 +102,19 @@ def test_compose_web_believes_x_forwarded_for_from_lb_only_and_lb_appends_the_cl
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
 
 
-def test_nightly_tasks_go_to_the_nightly_queue_and_user_jobs_to_the_interactive_one():
+def test_nightly_jobs_go_to_the_nightly_queue_and_user_jobs_to_the_interactive_one():
+    from apps.jobs import registry
     from crm.celery import app
 
     def queue_of(task_name):
         return app.amqp.router.route({}, task_name)["queue"].name
 
-    assert queue_of("apps.customers.tasks.churn_scan_task") == "nightly"
-    assert queue_of("apps.reports.tasks.reports_refresh_task") == "nightly"
-    assert queue_of("apps.jobs.tasks.run_job_task") == "celery"
+    assert registry.queue_of("customers.churn_scan") == "nightly"
+    assert registry.queue_of("reports.refresh") == "nightly"
+    assert registry.queue_of("reports.compute") == "celery"
+    assert registry.queue_of("imports.list_export") == "celery"
+    assert queue_of("apps.jobs.tasks.run_job_task") == "celery"  # unless the kind says nightly
+    assert queue_of("apps.jobs.tasks.job_schedule_task") == "celery"
     assert queue_of("apps.jobs.tasks.jobs_requeue_task") == "celery"
 
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from crm import hooks
+
 
 class CustomersConfig(AppConfig):
     name = "apps.customers"
@@ -13,27 +15,43 @@ class CustomersConfig(AppConfig):
         dictionary_usage.register()
         _register_churn_badge()
         _register_jobs()
+        _register_imports()
 
 
 def _register_churn_badge() -> None:
     """客户流失管理 (3): the warnings waiting for the user's decision."""
     from apps.customers.selectors import churn_warning_count
-    from apps.rbac.menu import register_badge
 
-    register_badge("L0202", lambda user: churn_warning_count(user=user))
+    hooks.register("menu.badge", lambda user: churn_warning_count(user=user), key="L0202")
 
 
 def _register_jobs() -> None:
-    """The admin's "run the churn scan now", a background job like the reports and exports."""
+    """The churn scan, nightly (beat creates the job) or the admin's "run now"."""
     from apps.customers import services
-    from apps.jobs.registry import JobKind, register, register_sweep_check
+    from apps.jobs.registry import JobKind
 
-    register(
-        JobKind(
-            services.CHURN_SCAN_JOB,
-            _("Churn scan"),
-            services.churn_scan_job,
-            result_url=services.churn_scan_job_result_url,
-        )
+    kind = JobKind(
+        services.CHURN_SCAN_JOB,
+        _("Churn scan"),
+        services.churn_scan_job,
+        result_url=services.churn_scan_job_result_url,
+        queue="nightly",
     )
-    register_sweep_check(services.churn_scan_catch_up)
+    hooks.register("jobs.kind", kind, key=kind.name)
+
+
+def _register_imports() -> None:
+    """The kinds of data a file may import, first in the menu."""
+    from apps.customers import resources
+    from apps.imports.catalog import ImportKind
+
+    for order, kind in enumerate(
+        [
+            ImportKind("customers", _("Customers"), resources.CustomerResource),
+            ImportKind("linkmen", _("Linkmen"), resources.LinkmanResource),
+            ImportKind("activities", _("Activities"), resources.ActivityResource),
+            ImportKind("orders", _("Orders with their lines"), resources.OrderLineResource),
+        ],
+        start=10,
+    ):
+        hooks.register("imports.kind", kind, key=kind.key, order=order)

@@ -1,7 +1,7 @@
 """Tells the data dictionary which customer fields store its values (see basedata.usage)."""
 
 from apps.basedata.models import DictItem
-from apps.basedata.usage import register_dict_usage
+from crm import hooks
 
 CODED_FIELDS = {
     DictItem.REGION: "region",
@@ -24,4 +24,4 @@ def _checker(field: str):
 
 def register() -> None:
     for dict_type, field in CODED_FIELDS.items():
-        register_dict_usage(dict_type, _checker(field))
+        hooks.register("basedata.dict_usage", _checker(field), key=dict_type)

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from crm import hooks
+
 
 class ImportsConfig(AppConfig):
     name = "apps.imports"
@@ -21,29 +23,15 @@ def _batch_page(job) -> str | None:
 def _register_jobs() -> None:
     """The background jobs of imports: check, apply and undo a file; big exports."""
     from apps.imports import services
-    from apps.jobs.registry import JobKind, register
+    from apps.jobs.registry import JobKind
 
-    register(
-        JobKind(
-            services.CHECK_JOB,
-            _("Import check"),
-            services.import_batch_check,
-            result_url=_batch_page,
-        )
-    )
-    register(
-        JobKind(
-            services.APPLY_JOB, _("Import"), services.import_batch_apply, result_url=_batch_page
-        )
-    )
-    register(
-        JobKind(
-            services.UNDO_JOB, _("Import undo"), services.import_batch_undo, result_url=_batch_page
-        )
-    )
-    register(JobKind(services.LIST_EXPORT_JOB, _("List export"), services.list_export_job))
-    register(
+    for kind in [
+        JobKind(services.CHECK_JOB, _("Import check"), services.import_batch_check, _batch_page),
+        JobKind(services.APPLY_JOB, _("Import"), services.import_batch_apply, _batch_page),
+        JobKind(services.UNDO_JOB, _("Import undo"), services.import_batch_undo, _batch_page),
+        JobKind(services.LIST_EXPORT_JOB, _("List export"), services.list_export_job),
         JobKind(
             services.KIND_EXPORT_JOB, _("Export in the import format"), services.kind_export_job
-        )
-    )
+        ),
+    ]:
+        hooks.register("jobs.kind", kind, key=kind.name)

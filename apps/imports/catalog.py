@@ -1,15 +1,22 @@
 """
-The kinds of data a file may import, each with its resource (apps/*/resources.py). Who may
-import a kind is the resource's policy with the action "import" (apps.rbac.policies), e.g.
-customers.import_all_customer, or customers.import_linkman for the linkmen of one's customers.
+The kinds of data a file may import, each with its resource (apps/*/resources.py): the hook
+"imports.kind" (crm.hooks), which the apps owning the data fill from their AppConfig.ready(),
+in menu order (`order`)::
+
+    kind = ImportKind("products", _("Products"), ProductResource)
+    hooks.register("imports.kind", kind, key=kind.key, order=50)
+
+Who may import a kind is the resource's policy with the action "import" (apps.rbac.policies),
+e.g. customers.import_all_customer, or customers.import_linkman for the linkmen of one's
+customers.
 """
 
 from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils import translation
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy as _
+
+from crm import hooks
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -18,12 +25,7 @@ LANGUAGES = ("zh-hans", "en")
 class ImportKind:
     key: str
     label: object  # a lazy translation
-    resource_path: str
-
-    @cached_property
-    def resource(self):
-        """The resource class (imported on first use: apps import their models lazily)."""
-        return import_string(self.resource_path)
+    resource: type  # an apps.imports.resource_base.CrmResource
 
     def allowed(self, user) -> bool:
         """May `user` import this kind at all (rows are checked one by one later)?"""
@@ -57,20 +59,7 @@ def normalise_header(text) -> str:
     return "".join(cleaned.split()).casefold()
 
 
-KINDS: dict[str, ImportKind] = {
-    kind.key: kind
-    for kind in [
-        ImportKind("customers", _("Customers"), "apps.customers.resources.CustomerResource"),
-        ImportKind("linkmen", _("Linkmen"), "apps.customers.resources.LinkmanResource"),
-        ImportKind("activities", _("Activities"), "apps.customers.resources.ActivityResource"),
-        ImportKind(
-            "orders", _("Orders with their lines"), "apps.customers.resources.OrderLineResource"
-        ),
-        ImportKind("products", _("Products"), "apps.basedata.resources.ProductResource"),
-        ImportKind("stock", _("Stock"), "apps.basedata.resources.StorageResource"),
-        ImportKind("dictionary", _("Dictionary items"), "apps.basedata.resources.DictItemResource"),
-    ]
-}
+KINDS = hooks.registry("imports.kind")
 
 
 def kinds_for(user) -> list[ImportKind]:

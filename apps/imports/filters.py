@@ -8,7 +8,7 @@ from crm.forms import BootstrapFilterSet
 
 class ImportBatchFilter(BootstrapFilterSet):
     kind = django_filters.ChoiceFilter(
-        label=_("Data"), choices=[(k.key, k.label) for k in KINDS.values()]
+        label=_("Data"), choices=lambda: [(k.key, k.label) for k in KINDS.values()]
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ImportBatch.Status.choices)
     original_name = django_filters.CharFilter(label=_("File name"), lookup_expr="icontains")

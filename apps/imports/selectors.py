@@ -8,11 +8,10 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from apps.basedata.models import DictItem
-from apps.basedata.usage import dict_value_in_use
 from apps.imports.models import ImportBatch, ImportRecord, ImportRowError
 from apps.imports.records import fingerprint
 from apps.rbac.policies import import_batch_policy
+from crm import hooks
 from crm.locking import parents_first
 
 CHUNK = 5000
@@ -118,10 +117,12 @@ def _referenced(model, records: list[ImportRecord], created) -> list[Blocker]:
                     _("Other records now refer to it: %(what)s.")
                     % {"what": related._meta.verbose_name_plural},
                 )
-    if model is DictItem:
-        for item in DictItem.objects.filter(pk__in=list(ids)):
-            if item.pk not in found and dict_value_in_use(item.type, item.value):
-                found[item.pk] = Blocker(
-                    ids[item.pk].row, f"{item}", _("Business records use this value now.")
+    # Rows used without a foreign key (a dictionary value stored in a business row): the hook
+    # "imports.in_use", filled by the app that owns the model.
+    if checks := hooks.values("imports.in_use", model._meta.label_lower):
+        for obj in model._base_manager.filter(pk__in=list(ids)):
+            if obj.pk not in found and any(is_used(obj) for is_used in checks):
+                found[obj.pk] = Blocker(
+                    ids[obj.pk].row, f"{obj}", _("Business records use this value now.")
                 )
     return list(found.values())

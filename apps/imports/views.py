@@ -24,13 +24,12 @@ from apps.imports.forms import ApplyForm, ExportForm, ListExportForm, UploadForm
 from apps.imports.models import ImportBatch
 from apps.imports.workbooks import template_bytes
 from apps.jobs.views import job_context
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import import_batch_policy
 from crm.downloads import attachment_header, file_download
 from crm.exceptions import DomainError
 from crm.exports import FORMATS, column, user_name
 from crm.lists import ListPageView
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 ERRORS_PER_PAGE = 50
 BLOCKERS_SHOWN = 100

@@ -9,7 +9,8 @@ message only a wake-up call. So a job survives Redis being down and a worker bei
 A running job's worker beats every CRM_JOB_HEARTBEAT_SECONDS from a thread of its own (however
 slow the job's step); silent for CRM_JOB_STALE_SECONDS, the worker is taken for gone.
 
-Any app registers a kind of job (apps.jobs.registry); reports, imports and large exports use it.
+Any app registers a kind of job (the hook "jobs.kind", apps.jobs.registry): reports, imports,
+large exports, and the nightly work, which beat only creates (apps.jobs.services.job_schedule).
 """
 
 import uuid
@@ -99,6 +100,12 @@ class Job(TimeStampedModel):
 
         kind = KINDS.get(self.kind)
         return kind.label if kind else self.kind
+
+    @property
+    def duration(self) -> timedelta | None:
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
 
     @property
     def is_active(self) -> bool:

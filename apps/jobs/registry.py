@@ -1,8 +1,9 @@
 """
-The kinds of background job. An app registers its kinds in AppConfig.ready(), so this app
-never imports the apps that use it::
+The kinds of background job: the hook "jobs.kind" (crm.hooks). An app registers its kinds in
+AppConfig.ready(), so this app never imports the apps that use it::
 
-    register(JobKind("reports.compute", _("Report"), run=compute_report, result_url=...))
+    kind = JobKind("reports.compute", _("Report"), run=compute_report, result_url=...)
+    hooks.register("jobs.kind", kind, key=kind.name)
 
 `run(context)` does the work (see apps.jobs.services.JobContext: progress, output file) and
 returns a JSON-serialisable dict stored as the job's result. It raises DomainError or
@@ -13,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from crm import hooks
+
 
 @dataclass(frozen=True)
 class JobKind:
@@ -21,20 +24,22 @@ class JobKind:
     run: Callable[..., dict | None]
     # The page that shows a finished job's result (None: the job page itself is the result).
     result_url: Callable[[Any], str | None] | None = None
+    # The Celery queue that runs it: "celery" for what a user waits for, "nightly" for the long
+    # scheduled work, so that workers scale per kind of work (settings.CELERY_TASK_QUEUES).
+    queue: str = "celery"
 
 
-KINDS: dict[str, JobKind] = {}
-# Checks the sweeper runs every minute: an app queues, as a job, scheduled work that beat could
-# not hand to the broker (a nightly run lost while Redis was down). Each returns the job or None.
-SWEEP_CHECKS: list[Callable[[], Any]] = []
+KINDS = hooks.registry("jobs.kind")
 
 
 class UnknownJobKind(LookupError):
     pass
 
 
-def register(kind: JobKind) -> None:
-    KINDS[kind.name] = kind
+def queue_of(name: str) -> str:
+    """The queue of a kind; an unknown kind goes to the default one, which fails it readably."""
+    kind = KINDS.get(name)
+    return kind.queue if kind else "celery"
 
 
 def get(name: str) -> JobKind:
@@ -42,8 +47,3 @@ def get(name: str) -> JobKind:
         return KINDS[name]
     except KeyError:
         raise UnknownJobKind(name) from None
-
-
-def register_sweep_check(check: Callable[[], Any]) -> None:
-    if check not in SWEEP_CHECKS:
-        SWEEP_CHECKS.append(check)

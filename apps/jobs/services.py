@@ -1,8 +1,15 @@
 """
 Writes on background jobs: create (queued, published after commit), run (claimed once), and
 the sweeper that re-publishes what the broker lost. RELIABILITY §2.3–2.4.
+
+The one lane for background work: what a user starts and what beat schedules are both jobs.
+Beat's nightly entries only create a job of a kind (job_schedule); the job table holds status,
+times, error and progress for all of them, and the sweeper (jobs_sweep) is the one recovery
+path: it queues a nightly job whose schedule was lost (jobs_catch_up), revives a job whose
+worker died, and re-publishes what Redis lost (jobs_requeue).
 """
 
+import json
 import logging
 import os
 import threading
@@ -21,10 +28,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
+from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from apps.jobs import registry
 from apps.jobs.models import Job, stale_before
+from apps.jobs.selectors import SCHEDULE_TASK
+from apps.rbac.services import audit_event_create
 from crm.exceptions import DomainError
 
 logger = logging.getLogger(__name__)
@@ -49,22 +59,85 @@ def job_create(*, kind: str, params: dict, actor) -> Job:
     job = Job(kind=kind, params=params, created_by=actor)
     job.full_clean()
     job.save()
-    transaction.on_commit(partial(job_publish, job.pk))
+    transaction.on_commit(partial(job_publish, job.pk, kind=kind))
     return job
 
 
-def job_publish(job_id, *, connection=None) -> bool:
+# Beat's own message has this long to create its job before the sweeper creates a replacement.
+CATCH_UP_GRACE = timedelta(minutes=10)
+
+
+@transaction.atomic
+def job_schedule(*, kind: str) -> Job | None:
     """
-    Send the wake-up message for a queued job; False (and the row untouched) if refused. One
-    attempt on a connection with short timeouts (crm.celery.publish_connection): a request
-    waits about a second at most when Redis is frozen, and the sweeper publishes later.
+    A scheduled job (the nightly churn scan, the report refresh): queued as any job, by the
+    system, unless one of the kind is already queued or running, so a message beat sent twice
+    or the sweeper's catch-up at the same moment adds nothing. None when nothing was created.
+    """
+    _serialise(f"jobs.schedule:{kind}")
+    if Job.objects.filter(kind=kind, status__in=Job.ACTIVE_STATUSES).exists():
+        return None
+    return job_create(kind=kind, params={}, actor=None)
+
+
+def _serialise(name: str) -> None:
+    """One transaction at a time past this point, per `name` (PostgreSQL; SQLite has one writer)."""
+    if transaction.get_connection().vendor == "postgresql":
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [name])
+
+
+def jobs_catch_up(*, now=None) -> list[Job]:
+    """
+    The scheduled jobs whose time passed with no job of their kind created since (beat could
+    not hand its message to a stopped Redis, and moved on to the next night): queued now, so
+    they are kept in PostgreSQL until a worker runs them. A job created after the scheduled
+    time, by beat, the admin or an earlier sweep, makes it a no-op. Before a kind's first job
+    there is no time to measure from, and a disabled schedule is left alone.
+    """
+    now = now or timezone.now()
+    caught_up = []
+    with transaction.atomic():
+        entries = (
+            PeriodicTask.objects.select_for_update()  # one sweeper decides at a time
+            .select_related("crontab")
+            .filter(task=SCHEDULE_TASK, enabled=True, crontab__isnull=False)
+            .order_by("pk")
+        )
+        for entry in entries:
+            kind = json.loads(entry.kwargs or "{}").get("kind", "")
+            latest = Job.objects.filter(kind=kind).order_by("-created_at").first()
+            if latest is None:
+                continue
+            schedule = entry.crontab.schedule
+            missed_at = schedule.now() + schedule.remaining_estimate(latest.created_at)
+            if missed_at > now - CATCH_UP_GRACE or (job := job_schedule(kind=kind)) is None:
+                continue
+            audit_event_create(
+                actor=None,
+                target=job,
+                action="jobs.job.catch_up",
+                data={"kind": kind, "missed_at": missed_at.isoformat()},
+            )
+            caught_up.append(job)
+    return caught_up
+
+
+def job_publish(job_id, *, kind: str = "", connection=None) -> bool:
+    """
+    Send the wake-up message for a queued job to its kind's queue; False (and the row
+    untouched) if refused. One attempt on a connection with short timeouts
+    (crm.celery.publish_connection): a request waits about a second at most when Redis is
+    frozen, and the sweeper publishes later.
     """
     from apps.jobs.tasks import run_job_task
     from crm.celery import publish_connection
 
     try:
         with publish_connection() if connection is None else nullcontext(connection) as conn:
-            run_job_task.apply_async(args=[str(job_id)], connection=conn, retry=False)
+            run_job_task.apply_async(
+                args=[str(job_id)], queue=registry.queue_of(kind), connection=conn, retry=False
+            )
     except PUBLISH_ERRORS as error:
         logger.warning("job %s stays queued, the broker refused it: %s", job_id, error)
         return False
@@ -230,17 +303,21 @@ def _finish(job: Job, *, status: str, result=None, result_file: str = "", error:
 
 def jobs_sweep() -> dict:
     """
-    Beat's sweep every minute: first the apps' catch-up checks (registry.SWEEP_CHECKS) queue
-    what a lost schedule missed, then jobs_requeue() publishes every queued job. A check that
-    fails is logged and does not stop the others or the re-publishing.
+    Beat's sweep every minute, the one recovery path of every job: first jobs_catch_up()
+    queues what a lost schedule missed, then jobs_requeue() revives the jobs of dead workers
+    and publishes every queued job. A failing catch-up is logged and does not stop the rest.
     """
-    caught_up = 0
-    for check in registry.SWEEP_CHECKS:
-        try:
-            caught_up += check() is not None
-        except Exception:
-            logger.exception("sweep check %s failed", getattr(check, "__qualname__", check))
+    try:
+        caught_up = len(jobs_catch_up())
+    except Exception:
+        logger.exception("the catch-up of scheduled jobs failed")
+        caught_up = 0
     return {**jobs_requeue(), "caught_up": caught_up}
+
+
+def jobs_stale(*, stale_for: int | None = None):
+    """The running jobs whose worker is taken for dead (Job.worker_lost): silent too long."""
+    return Job.objects.filter(status=S.RUNNING, heartbeat_at__lt=stale_before(stale_for))
 
 
 def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None) -> dict:
@@ -252,7 +329,7 @@ def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None)
     now = timezone.now()
     queued_for = _setting("CRM_JOB_REQUEUE_SECONDS", 60) if queued_for is None else queued_for
     attempts = _setting("CRM_JOB_MAX_ATTEMPTS", 3)
-    stale = Job.objects.filter(status=S.RUNNING, heartbeat_at__lt=stale_before(stale_for))
+    stale = jobs_stale(stale_for=stale_for)
     given_up = stale.filter(attempts__gte=attempts).update(
         status=S.FAILED,
         finished_at=now,
@@ -265,13 +342,13 @@ def jobs_requeue(*, queued_for: int | None = None, stale_for: int | None = None)
         Q(published_at__lte=cutoff) | Q(published_at__isnull=True, created_at__lte=cutoff)
     )
     published = 0
-    due_ids = list(due.order_by("created_at").values_list("pk", flat=True)[:SWEEP_BATCH])
+    due_ids = list(due.order_by("created_at").values_list("pk", "kind")[:SWEEP_BATCH])
     if due_ids:
         from crm.celery import publish_connection
 
         with publish_connection() as connection:
-            for job_id in due_ids:
-                if not job_publish(job_id, connection=connection):
+            for job_id, kind in due_ids:
+                if not job_publish(job_id, kind=kind, connection=connection):
                     break  # the broker is down: the next sweep tries again
                 published += 1
     return {"given_up": given_up, "revived": revived, "published": published}

@@ -23,6 +23,23 @@ def run_job_task(job_id: str) -> None:
     job_run(job_id=job_id)
 
 
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError, InterfaceError),  # the database restarting, not bugs
+    retry_backoff=30,
+    max_retries=3,
+)
+def job_schedule_task(kind: str) -> str | None:
+    """
+    Beat's one kind of nightly entry: queue a job of `kind` (the churn scan, the report
+    refresh). The job table does the rest; a message lost on the way is caught up by the sweep.
+    """
+    from apps.jobs.services import job_schedule
+
+    job = job_schedule(kind=kind)
+    return str(job.pk) if job else None
+
+
 @shared_task(ignore_result=True)
 def jobs_requeue_task() -> dict:
     """Every minute (beat): catch up lost schedules, re-publish queued jobs, revive stale ones."""

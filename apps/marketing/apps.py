@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from crm import hooks
+
 
 class MarketingConfig(AppConfig):
     name = "apps.marketing"
@@ -9,7 +11,6 @@ class MarketingConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.marketing import selectors
-        from apps.rbac.menu import register_badge
 
-        register_badge("L0101", selectors.chance_unassigned_count)
-        register_badge("L0102", selectors.plan_developing_count)
+        hooks.register("menu.badge", selectors.chance_unassigned_count, key="L0101")
+        hooks.register("menu.badge", selectors.plan_developing_count, key="L0102")

@@ -1,11 +1,11 @@
 """The left menu: the folders and pages of the user's role rights (SPEC §1.1)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.urls import NoReverseMatch, reverse
 
 from apps.rbac.models import Right
+from crm import hooks
 
 
 @dataclass
@@ -16,16 +16,6 @@ class MenuItem:
     url: str = ""
     badge: int | None = None
     children: list["MenuItem"] = field(default_factory=list)
-
-
-# Pages that show a count of what waits for the user, e.g. "服务处理 (3)". Apps register a
-# function of the user in their AppConfig.ready(), so rbac never imports them.
-BADGES: dict[str, Callable] = {}
-
-
-def register_badge(right_code: str, count: Callable) -> None:
-    """Show count(user) next to the menu page `right_code` (hidden when it is 0)."""
-    BADGES[right_code] = count
 
 
 def _rights_for(user):
@@ -52,7 +42,9 @@ def menu_for_user(user) -> list[MenuItem]:
         if right.type == Right.Type.FOLDER:
             folders[right.code] = MenuItem(right.code, right.label, right.icon)
         elif (url := _url(right)) is not None:
-            badge = BADGES[right.code](user) if right.code in BADGES else None
+            # A count of what waits for the user, e.g. "服务处理 (3)": the hook "menu.badge".
+            count = hooks.get("menu.badge", right.code)
+            badge = count(user) if count else None
             pages.append(
                 (right.parent_id, MenuItem(right.code, right.label, url=url, badge=badge or None))
             )

@@ -10,11 +10,10 @@ from django.views.generic import FormView, ListView, View
 
 from apps.rbac import selectors
 from apps.rbac.forms import DataScopesForm, DepartmentCreateForm, DepartmentForm, DepartmentMoveForm
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import department_policy, role_policy
 from apps.rbac.services import org as services
 from crm.exceptions import DomainError
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 TREE = reverse_lazy("rbac:department-list")
 

@@ -6,18 +6,19 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, View
+from django.views.i18n import set_language as django_set_language
 
 from apps.rbac import selectors, services
 from apps.rbac.filters import AuditEventFilter, UserFilter
 from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCreateForm, UserForm
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.models import bilingual_label
 from apps.rbac.policies import audit_policy, role_policy, user_policy
 from crm.exceptions import DomainError
 from crm.exports import column
 from crm.lists import ListPageView
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 
 class LoginView(auth_views.LoginView):
@@ -35,6 +36,16 @@ class LoginView(auth_views.LoginView):
                 samesite="Lax",
             )
         return response
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, and the choice is remembered on the user for his next login."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.user_set_language(user=request.user, language=language)
+    return response
 
 
 class UserListView(ListPageView):

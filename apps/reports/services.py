@@ -262,11 +262,20 @@ def default_params(today: datetime.date) -> dict[str, dict]:
     }
 
 
-def reports_refresh(*, today: datetime.date | None = None) -> dict:
+REFRESH_JOB = "reports.refresh"
+
+
+def refresh_job(context) -> dict:
+    """The nightly job reports.refresh (beat creates it): reports_refresh, with its progress."""
+    return reports_refresh(progress=context.progress)
+
+
+def reports_refresh(*, today: datetime.date | None = None, progress=None) -> dict:
     """
     Nightly: compact the change log, then recompute every report opened within a week (and
     each report's opening view in every language) for the current data; drop older snapshots.
     Each recomputation replaces its snapshot atomically, so pages keep being served meanwhile.
+    `progress(done, total)` is told after each report (the job's progress and sign of life).
     """
     today = today or timezone.localdate()
     compacted = data_changes_compact()
@@ -289,6 +298,8 @@ def reports_refresh(*, today: datetime.date | None = None) -> dict:
         snapshot_render_charts(snapshot)
         snapshot_prune(snapshot)
         computed += 1
+        if progress:
+            progress(computed, len(wanted))
     stale = ReportSnapshot.objects.filter(computed_at__lt=since)
     old_days = ReportSnapshot.objects.filter(report="dashboard").exclude(
         params__as_of=today.isoformat()

@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from apps.jobs.views import job_context
-from apps.rbac.mixins import PolicyMixin
 from apps.reports import charts, exporting, selectors, services
 from apps.reports.forms import FORMS
 from apps.reports.models import ReportSnapshot
 from apps.reports.registry import REPORTS
 from crm.downloads import attachment_header
 from crm.exports import FORMATS
+from crm.views import PolicyMixin
 
 
 class SnapshotRows:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from crm import hooks
+
 
 class ServiceConfig(AppConfig):
     name = "apps.service"
@@ -8,18 +10,16 @@ class ServiceConfig(AppConfig):
     verbose_name = _("Service")
 
     def ready(self) -> None:
-        from apps.rbac.menu import register_badge
-        from apps.service import selectors
+        from apps.basedata.models import DictItem
+        from apps.service import sections, selectors
 
         # What waits for the user at each stage, shown next to the menu page (SPEC §3.4).
-        register_badge("L0302", selectors.ticket_assign_waiting_count)
-        register_badge("L0303", selectors.ticket_handle_waiting_count)
-        register_badge("L0304", selectors.ticket_feedback_waiting_count)
-
-        from apps.basedata.models import DictItem
-        from apps.basedata.usage import register_dict_usage
-        from apps.customers.sections import register_customer_section
-        from apps.service import sections
-
-        register_customer_section("service/_customer_services.html", sections.customer_services)
-        register_dict_usage(DictItem.SERVICE_TYPE, sections.service_type_in_use)
+        hooks.register("menu.badge", selectors.ticket_assign_waiting_count, key="L0302")
+        hooks.register("menu.badge", selectors.ticket_handle_waiting_count, key="L0303")
+        hooks.register("menu.badge", selectors.ticket_feedback_waiting_count, key="L0304")
+        hooks.register(
+            "customers.section", sections.customer_services, key="service/_customer_services.html"
+        )
+        hooks.register(
+            "basedata.dict_usage", sections.service_type_in_use, key=DictItem.SERVICE_TYPE
+        )

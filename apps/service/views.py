@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import service_ticket_policy
 from apps.rbac.selectors import record_history
 from apps.service import selectors, services
@@ -24,7 +23,7 @@ from crm.exceptions import DomainError
 from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.select_options import RenderedOptions
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 S = ServiceTicket.Status
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from apps.customers.models import Churn, ChurnScanRun, Customer
 from apps.customers.services import churn_scan
+from apps.jobs.models import Job
+from apps.jobs.services import job_run, jobs_requeue
 from apps.rbac.models import AuditEvent
 from tests.customers.churn_factories import (
     ChurnFactory,
@@ -195,10 +197,9 @@ def test_each_run_is_recorded_with_its_figures():
     run = churn_scan()
 
     run.refresh_from_db()
-    assert run.status == ChurnScanRun.Status.SUCCEEDED
+    assert run.is_done
     assert (run.warned, run.recovered, run.notified, run.months) == (1, 0, 1, 6)
     assert run.cutoff == months_ago(6)
-    assert run.duration >= timedelta(0)
 
 
 def test_the_scan_makes_the_same_number_of_queries_for_3_or_30_customers():
@@ -213,45 +214,66 @@ def test_the_scan_makes_the_same_number_of_queries_for_3_or_30_customers():
     assert queries_for(3) == queries_for(30)
 
 
-def test_a_failure_in_the_middle_leaves_nothing_and_a_rerun_does_the_whole_work(monkeypatch):
+def scan_job(**params) -> Job:
+    """A queued churn scan job, as the admin's "run now" or beat leaves it."""
+    return Job.objects.create(kind="customers.churn_scan", params=params)
+
+
+def test_a_failure_in_the_middle_fails_the_job_leaves_nothing_and_a_rerun_does_it_all(
+    monkeypatch, caplog
+):
     order(old_customer(), months_ago(7))
+    job = scan_job()
 
     def broken(**kwargs):
         raise RuntimeError("worker lost")
 
     monkeypatch.setattr("apps.customers.services.churn_scanner.churn_digest_notify", broken)
-    with pytest.raises(RuntimeError):
-        churn_scan()
-    failed = ChurnScanRun.objects.get()
-    assert (failed.status, Churn.objects.count(), AuditEvent.objects.count()) == (
-        ChurnScanRun.Status.FAILED,
-        0,
-        0,
-    )
+    job_run(job_id=job.pk)
+    job.refresh_from_db()
+    run = ChurnScanRun.objects.get()
+    assert (job.status, run.job, run.is_done) == (Job.Status.FAILED, job, False)
+    assert job.error  # a readable message; the worker's log has the details
+    assert "worker lost" in caplog.text
+    assert (Churn.objects.count(), AuditEvent.objects.count()) == (0, 0)
     monkeypatch.undo()
 
-    run = churn_scan()
+    again = job_run(job_id=scan_job().pk)
 
-    assert (run.warned, Churn.objects.count(), AuditEvent.objects.count()) == (1, 1, 1)
+    rerun = ChurnScanRun.objects.get(job=again)
+    assert (again.status, rerun.warned, Churn.objects.count()) == (Job.Status.DONE, 1, 1)
+    assert AuditEvent.objects.count() == 1
 
 
-def test_a_run_left_running_by_a_killed_worker_is_marked_failed_by_the_next(settings):
-    stale = ChurnScanRun.objects.create(
-        status=ChurnScanRun.Status.RUNNING,
-        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60),
+def test_a_scan_left_running_by_a_killed_worker_is_run_again_by_the_sweeper():
+    """
+    The worker died inside the scan's transaction: nothing of it committed. The jobs sweeper
+    (the one recovery path) puts the silent job back in the queue, and its next delivery does
+    the whole scan, in the same run.
+    """
+    order(old_customer(), months_ago(7))
+    job = scan_job()
+    run = ChurnScanRun.objects.create(job=job)
+    silent = timezone.now() - timedelta(hours=1)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, attempts=1, started_at=silent, heartbeat_at=silent
     )
 
-    churn_scan()
+    assert jobs_requeue()["revived"] == 1
+    job_run(job_id=job.pk)  # the message the sweeper publishes a minute later
 
-    stale.refresh_from_db()
-    assert stale.status == ChurnScanRun.Status.FAILED
-    assert "interrupted" in stale.error
+    job.refresh_from_db()
+    run.refresh_from_db()
+    assert (job.status, job.attempts, run.warned, run.is_done) == (Job.Status.DONE, 2, 1, True)
+    assert ChurnScanRun.objects.count() == 1
 
 
-def test_a_queued_run_that_already_succeeded_is_not_run_again():
-    run = ChurnScanRun.objects.create(status=ChurnScanRun.Status.SUCCEEDED, warned=5)
+def test_a_job_whose_run_is_done_already_does_not_scan_again():
+    job = scan_job()
+    ChurnScanRun.objects.create(job=job, warned=5, months=6, cutoff=months_ago(6))
     order(old_customer(), months_ago(7))
 
-    again = churn_scan(run_id=run.pk)
+    job_run(job_id=job.pk)
 
-    assert (again.pk, again.warned, Churn.objects.count()) == (run.pk, 5, 0)
+    run = ChurnScanRun.objects.get(job=job)
+    assert (run.warned, Churn.objects.count()) == (5, 0)

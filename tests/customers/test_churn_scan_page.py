@@ -1,31 +1,34 @@
 """The admin's scan page: the schedule, the last runs, "run now", and Redis being down."""
 
-import importlib
+import json
 import socket
 import time
 
 import pytest
-from django.apps import apps
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.customers.models import ChurnScanRun
 from apps.jobs.models import Job
 from apps.rbac.models import AuditEvent
-from tests.customers.churn_factories import months_ago, old_customer, order
+from tests.customers.churn_factories import (
+    months_ago,
+    nightly_schedule_rows,
+    old_customer,
+    order,
+    past_scan,
+)
 
 pytestmark = pytest.mark.django_db
 SCAN = reverse("customers:churn-scan")
+NIGHTLY = "customers: nightly churn scan"
 
 
 @pytest.fixture
 def nightly_schedule():
-    """The rows of migration 0005 (a transactional test's flush may have removed them)."""
-    schedule_migration().create_schedule(apps, None)
-
-
-def schedule_migration():
-    return importlib.import_module("apps.customers.migrations.0005_churn_scan_schedule")
+    """Beat's row of the migrations (a transactional test's flush may have removed it)."""
+    nightly_schedule_rows()
 
 
 def messages_of(response):
@@ -33,7 +36,9 @@ def messages_of(response):
 
 
 def test_the_page_shows_the_nightly_schedule_and_the_last_runs(client_as, nightly_schedule):
-    ChurnScanRun.objects.create(status=ChurnScanRun.Status.SUCCEEDED, warned=42)
+    past_scan(at=timezone.now(), warned=42)
+    failed = past_scan(at=timezone.now(), status=Job.Status.FAILED)
+    Job.objects.filter(pk=failed.job_id).update(error="数据库连接中断")
 
     response = client_as("admin").get(SCAN)
 
@@ -42,6 +47,9 @@ def test_the_page_shows_the_nightly_schedule_and_the_last_runs(client_as, nightl
     assert "0 2 * * *" in body
     assert "Asia/Shanghai" in body
     assert 'data-testid="churn-scan-warned">42<' in body
+    assert 'data-status="done"' in body
+    assert 'data-status="failed"' in body
+    assert "数据库连接中断" in body  # the job's error, on the run's row
 
 
 # Transactional: the service publishes on commit, which then happens inside the request.
@@ -54,11 +62,8 @@ def test_run_now_queues_a_run_that_the_worker_completes(client_as):
 
     run = ChurnScanRun.objects.get()
     assert response.status_code == 302
-    assert (run.status, run.warned, run.requested_by) == (
-        ChurnScanRun.Status.SUCCEEDED,
-        1,
-        client.user,
-    )
+    assert (run.job.status, run.warned, run.job.created_by) == (Job.Status.DONE, 1, client.user)
+    assert run.job.kind == "customers.churn_scan"
     assert AuditEvent.objects.filter(action="customers.churn_scan.request").exists()
 
 
@@ -70,25 +75,26 @@ def test_only_the_admin_may_run_the_scan(client_as, role):
     assert not ChurnScanRun.objects.exists()
 
 
-def test_the_migration_schedules_the_task_daily_at_2_in_the_business_time_zone():
+def test_the_migrations_schedule_a_scan_job_daily_at_2_in_the_business_time_zone():
     from django_celery_beat.models import PeriodicTask
 
-    from apps.customers.tasks import churn_scan_task
+    from apps.jobs.tasks import job_schedule_task
 
-    schedule_migration().create_schedule(apps, None)
-    schedule_migration().create_schedule(apps, None)  # idempotent
+    nightly_schedule_rows()
+    nightly_schedule_rows()  # idempotent
 
-    task = PeriodicTask.objects.get(task="apps.customers.tasks.churn_scan_task")
+    task = PeriodicTask.objects.get(name=NIGHTLY)
     crontab = task.crontab
     assert (crontab.minute, crontab.hour, crontab.day_of_week) == ("0", "2", "*")
     assert str(crontab.timezone) == "Asia/Shanghai"
-    assert (task.enabled, task.task) == (True, churn_scan_task.name)
+    assert (task.enabled, task.task) == (True, job_schedule_task.name)  # beat only makes a job
+    assert json.loads(task.kwargs) == {"kind": "customers.churn_scan"}
 
 
 def test_the_admin_changes_the_nightly_time_in_django_admin(client_as, nightly_schedule):
     from django_celery_beat.models import PeriodicTask
 
-    task = PeriodicTask.objects.get(task="apps.customers.tasks.churn_scan_task")
+    task = PeriodicTask.objects.get(name=NIGHTLY)
     client = client_as("admin")
     url = reverse("admin:django_celery_beat_crontabschedule_change", args=[task.crontab_id])
 
@@ -151,10 +157,10 @@ def test_run_now_with_redis_down_queues_the_run_and_says_it_waits(client_as, red
     [message] = response.context["messages"]
     assert message.level_tag == "warning"  # queued, waiting for the task queue to come back
     assert str(run.pk) in str(message)
-    assert (run.status, run.warned, run.error) == (ChurnScanRun.Status.QUEUED, 0, "")
-    assert (job.kind, job.params, job.status, job.published_at) == (
+    assert (run.job, run.warned, run.cutoff) == (job, 0, None)
+    assert (job.kind, job.status, job.published_at, job.error) == (
         "customers.churn_scan",
-        {"run": run.pk},
         Job.Status.QUEUED,
         None,
+        "",
     )

@@ -1,6 +1,8 @@
 """
-The churn task through a real Celery worker on the real Redis (RELIABILITY §2.5, §2.7): the
+The churn scan job through a real Celery worker on the real Redis (RELIABILITY §2.5, §2.7): the
 message is serialised, consumed and acknowledged as in production, against the test database.
+The worker consumes a queue of its own (for the messages a test sends itself) and "nightly",
+where every churn scan job is published.
 """
 
 import json
@@ -17,7 +19,8 @@ from django.conf import settings
 from django.db import connection
 
 from apps.customers.models import Churn, ChurnScanRun
-from apps.customers.tasks import churn_scan_task
+from apps.jobs.models import Job
+from apps.jobs.services import job_create, job_run, jobs_requeue
 from crm.celery import app as celery_app
 from tests.customers.churn_factories import months_ago, old_customer, order
 
@@ -25,6 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(settings.BASE_DIR)
 WAIT_SECONDS = 60
+NIGHTLY_QUEUE = "nightly"
 
 
 def test_database_url() -> str:
@@ -64,7 +68,7 @@ def worker(transactional_db, tmp_path):
             "-P",
             "solo",
             "-Q",
-            queue,
+            f"{queue},{NIGHTLY_QUEUE}",
             "-n",
             f"{queue}@%h",
             "--without-gossip",
@@ -93,12 +97,13 @@ def worker(transactional_db, tmp_path):
                 process.wait(timeout=5)
         log.close()
         forget_queue(queue)
+        forget_queue(NIGHTLY_QUEUE)
 
 
 def forget_queue(queue: str) -> None:
     """
-    Remove our private queue, and the message a killed worker left unacknowledged (else the
-    broker hands it back to the queue later). Only entries routed to this uuid-named queue.
+    Remove a queue, and the message a killed worker left unacknowledged (else the broker hands
+    it back to the queue later). Only entries routed to that queue (of this test's Redis db).
     """
     import redis
 
@@ -110,25 +115,29 @@ def forget_queue(queue: str) -> None:
     client.delete(queue)
 
 
-def wait_for(run_id: int) -> ChurnScanRun:
+def wait_for(job: Job) -> ChurnScanRun:
+    """The run of `job` once the worker finished the job."""
     for _ in range(WAIT_SECONDS * 2):
-        run = ChurnScanRun.objects.get(pk=run_id)
-        if run.status in (ChurnScanRun.Status.SUCCEEDED, ChurnScanRun.Status.FAILED):
-            return run
+        job.refresh_from_db()
+        if not job.is_active:
+            return ChurnScanRun.objects.get(job=job)
         time.sleep(0.5)
-    pytest.fail(f"the worker did not finish run #{run_id} within {WAIT_SECONDS} s")
+    pytest.fail(f"the worker did not finish job {job.pk} within {WAIT_SECONDS} s")
+
+
+def scan_jobs(count: int) -> list[Job]:
+    """Churn scan jobs as beat or the admin create them: published to "nightly" on commit."""
+    return [job_create(kind=ChurnScanRun.JOB_KIND, params={}, actor=None) for _ in range(count)]
 
 
 def test_the_scan_runs_in_a_real_worker_and_twice_changes_nothing(worker):
     for months in (7, 9):
         order(old_customer(), months_ago(months))
-    first = ChurnScanRun.objects.create()
-    second = ChurnScanRun.objects.create()
 
-    churn_scan_task.apply_async(kwargs={"run_id": first.pk}, queue=worker.queue)
-    churn_scan_task.apply_async(kwargs={"run_id": second.pk}, queue=worker.queue)
+    first, second = scan_jobs(2)  # no transaction is open: each is published at once
 
-    assert (wait_for(first.pk).warned, wait_for(second.pk).warned) == (2, 0)
+    assert (wait_for(first).warned, wait_for(second).warned) == (2, 0)
+    assert {first.status, second.status} == {Job.Status.DONE}
     assert Churn.objects.filter(status=Churn.Status.WARNING).count() == 2
 
 
@@ -163,19 +172,17 @@ def state():
 def test_a_worker_killed_in_the_middle_of_the_scan_leaves_nothing_and_a_rerun_is_clean(worker):
     """
     The scan is stopped after its warnings and audit rows are written, while it waits to insert
-    the notifications; the worker is killed there. Nothing it wrote survives, and running the
-    same run again gives exactly the state of a clean run.
+    the notifications; the worker is killed there. Nothing it wrote survives; the jobs sweeper
+    (the one recovery path) gives the silent job back to the queue, and its next run gives
+    exactly the state of a clean run, in the same run record.
     """
     import psycopg
 
-    from apps.customers.services import churn_scan
-
     for months in (7, 9):
         order(old_customer(), months_ago(months))
-    run = ChurnScanRun.objects.create()
     with psycopg.connect(test_database_url()) as blocker, blocker.cursor() as cursor:
         cursor.execute("LOCK TABLE sys_notification IN ACCESS EXCLUSIVE MODE")
-        churn_scan_task.apply_async(kwargs={"run_id": run.pk}, queue=worker.queue)
+        [job] = scan_jobs(1)
         with psycopg.connect(test_database_url(), autocommit=True) as watcher:
             bounded(
                 lambda: backend_waiting_on(watcher.cursor(), "sys_notification"),
@@ -189,8 +196,20 @@ def test_a_worker_killed_in_the_middle_of_the_scan_leaves_nothing_and_a_rerun_is
                 "the killed worker's statement to end",
             )
     assert state() == ([], [], [])
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (Job.Status.RUNNING, 1)
 
-    again = churn_scan(run_id=run.pk)  # the redelivered message, or the next night
+    assert jobs_requeue(stale_for=0)["revived"] == 1  # its worker stopped answering
+    job_run(job_id=job.pk)  # the message the sweeper publishes
 
+    job.refresh_from_db()
+    again = ChurnScanRun.objects.get()  # the run the killed attempt made, done now
     clean = state()
-    assert (again.warned, len(clean[0]), len(clean[1]), len(clean[2])) == (2, 2, 2, 2)
+    assert (job.status, job.attempts) == (Job.Status.DONE, 2)
+    assert (again.job, again.warned, len(clean[0]), len(clean[1]), len(clean[2])) == (
+        job,
+        2,
+        2,
+        2,
+        2,
+    )

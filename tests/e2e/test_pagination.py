@@ -5,6 +5,7 @@ list on page 1). The lists are found in the URL configuration, so a new one is c
 """
 
 import re
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -72,9 +73,16 @@ def personal_rows(user: User) -> None:
         Job.objects.create(kind="imports.export", created_by=user, status=Job.Status.DONE)
         Notification.objects.create(recipient=user, title=f"通知 {n}", created_at=now)
         batch_factory()(created_by=user)
-        ChurnScanRun.objects.create(
-            requested_by=user, status=ChurnScanRun.Status.SUCCEEDED, started_at=now
+        # The scan's job is in his job list too: an hour apart, so that no two rows read alike.
+        earlier = now - timedelta(hours=n + 1)
+        scan = Job.objects.create(
+            kind=ChurnScanRun.JOB_KIND,
+            created_by=user,
+            status=Job.Status.DONE,
+            created_at=earlier,
+            started_at=earlier,
         )
+        ChurnScanRun.objects.create(job=scan)
 
 
 def url_of(name: str, arguments: tuple, user: User) -> str:

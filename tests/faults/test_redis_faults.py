@@ -205,7 +205,7 @@ def assert_each_job_ran_once(media) -> None:
     assert batch.row_errors.count() == 1  # 火星 is no region: reported once, not twice
     run = ChurnScanRun.objects.get()
     found = Churn.objects.filter(scan_run=run).count()
-    assert (run.status, run.warned) == (ChurnScanRun.Status.SUCCEEDED, found)
+    assert (run.job.status, run.is_done, run.warned) == (Job.Status.DONE, True, found)
     assert run.warned >= 1
     warned = AuditEvent.objects.filter(action="customers.churn.warn")
     assert warned.count() == run.warned
@@ -235,7 +235,7 @@ def test_work_queued_while_redis_is_broken_runs_once_when_it_is_back(
     assert set(Job.objects.values_list("status", "published_at", "attempts")) == {
         (Job.Status.QUEUED, None, 0)
     }
-    assert ChurnScanRun.objects.get().status == ChurnScanRun.Status.QUEUED
+    assert ChurnScanRun.objects.get().job.status == Job.Status.QUEUED
 
     mend_redis(broker, fault)
     if fault == "stopped":
@@ -304,8 +304,8 @@ def test_a_job_whose_message_redis_kept_runs_once_though_published_again(
 def test_two_deliveries_of_one_job_at_the_same_moment_run_it_once(business_data, admin_user):
     """Two workers handed the same job at once: the claim (a conditional UPDATE, which
     PostgreSQL serialises on the row lock) lets one of them run it, the other does nothing."""
-    run = ChurnScanRun.objects.create(requested_by=admin_user)
-    job = Job.objects.create(kind="customers.churn_scan", params={"run": run.pk})
+    job = Job.objects.create(kind="customers.churn_scan", created_by=admin_user)
+    run = ChurnScanRun.objects.create(job=job)
     barrier = threading.Barrier(2)
     outcomes = []
 
@@ -326,5 +326,6 @@ def test_two_deliveries_of_one_job_at_the_same_moment_run_it_once(business_data,
     job.refresh_from_db()
     run.refresh_from_db()
     assert (job.status, job.attempts) == (Job.Status.DONE, 1)
-    assert run.status == ChurnScanRun.Status.SUCCEEDED
+    assert run.is_done
+    assert ChurnScanRun.objects.count() == 1
     assert AuditEvent.objects.filter(action="customers.churn.warn").count() == run.warned >= 1

@@ -1,6 +1,7 @@
 import pytest
 
 from apps.jobs import registry
+from crm import hooks
 from crm.exceptions import DomainError
 
 
@@ -20,11 +21,10 @@ def echo(context):
 
 @pytest.fixture(autouse=True)
 def echo_kind():
-    registry.register(
-        registry.JobKind("tests.echo", "Echo", echo, result_url=lambda job: "/result/")
-    )
+    kind = registry.JobKind("tests.echo", "Echo", echo, result_url=lambda job: "/result/")
+    hooks.register("jobs.kind", kind, key=kind.name)
     yield
-    registry.KINDS.pop("tests.echo", None)
+    hooks.unregister("jobs.kind", key=kind.name)
 
 
 @pytest.fixture

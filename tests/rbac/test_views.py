@@ -257,13 +257,13 @@ def test_user_list_ignores_an_unknown_sort_key(client_as):
 
 
 def test_menu_shows_a_registered_count_next_to_its_page(client_as):
-    from apps.rbac import menu
+    from crm import hooks
 
-    menu.register_badge("L0601", lambda user: 3)
+    hooks.register("menu.badge", lambda user: 3, key="L0601")
     try:
         response = client_as("admin").get(reverse("home"))
     finally:
-        del menu.BADGES["L0601"]
+        hooks.unregister("menu.badge", key="L0601")
 
     assert 'data-testid="badge-L0601">3<' in response.content.decode()
 

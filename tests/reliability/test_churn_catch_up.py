@@ -7,15 +7,14 @@ run after the downtime warns every customer who crossed the threshold on any mis
 his real last order date, closes the warnings of those who ordered again meanwhile, and sends
 each manager one digest of it all. Celery beat sends that run as soon as it starts again: a
 crontab entry whose last run is days old is due at once, once, then waits for the next 02:00.
-Running the scan again adds nothing. The admin's scan page shows the last run before the gap
-and the catch-up run.
+Beat's entry only creates the job; the worker runs it like any job. Running the scan again adds
+nothing. The admin's scan page shows the last run before the gap and the catch-up run.
 """
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
@@ -28,12 +27,13 @@ from django_celery_beat.schedulers import ModelEntry
 from apps.customers.models import Churn, ChurnScanRun
 from apps.customers.services import churn_scan
 from apps.customers.services.churn_scanner import churn_cutoff
-from apps.customers.tasks import churn_scan_task
+from apps.jobs.models import Job
+from apps.jobs.tasks import job_schedule_task
 from apps.notifications.models import Notification
 from apps.rbac.models import AuditEvent
 from crm.celery import app as celery_app
-from tests.customers.churn_factories import old_customer, order
-from tests.customers.test_churn_scan_page import schedule_migration
+from tests.customers.churn_factories import nightly_schedule_rows, old_customer, order, past_scan
+from tests.customers.test_churn_scan_page import NIGHTLY
 from tests.customers.test_churn_worker import worker  # noqa: F401  (the fixture)
 from tests.factories import UserFactory
 from tests.reliability.parallel import ZH, browsers, changes, fingerprint, table
@@ -42,7 +42,6 @@ from tests.reports.broker import wait_for
 pytestmark = pytest.mark.django_db(transaction=True)
 
 S = Churn.Status
-RUN = ChurnScanRun.Status
 
 
 def crossing_on(day: date) -> datetime:
@@ -94,7 +93,7 @@ def test_after_two_missed_nights_one_run_warns_everyone_who_crossed_meanwhile_an
     recovering = old_customer(manager=earlier)
     order(recovering, crossing_on(day - timedelta(days=4)))
     for night in (day - timedelta(days=4), day - timedelta(days=3)):  # the last two nights run
-        assert churn_scan(today=night).status == RUN.SUCCEEDED
+        assert churn_scan(today=night).is_done
     order(recovering, at_ten(missed[1]))  # what the sales system delivered meanwhile
     order(came_back, at_ten(missed[1]))
     assert set(Churn.objects.open().values_list("customer", flat=True)) == {
@@ -112,15 +111,15 @@ def test_after_two_missed_nights_one_run_warns_everyone_who_crossed_meanwhile_an
     assert warned_by(run) == {
         c.pk: local_date(crossing_on(d)) for c, d in zip(new, [*missed, day], strict=True)
     }
-    assert (run.status, run.warned, run.recovered, run.notified, run.mail_failed) == (
-        RUN.SUCCEEDED,
+    assert (run.is_done, run.warned, run.recovered, run.notified, run.mail_failed) == (
+        True,
         3,
         1,
         2,
         0,
     )
     assert run.cutoff == day - relativedelta(months=settings.CRM_CHURN_MONTHS)
-    assert (run.months, run.requested_by) == (settings.CRM_CHURN_MONTHS, None)
+    assert run.months == settings.CRM_CHURN_MONTHS
     recovered = Churn.objects.get(customer=recovering)
     assert (recovered.status, recovered.recovered_date) == (S.RECOVERED, day)
     assert not Churn.objects.filter(customer__in=[came_back, crossed[day + timedelta(days=1)]])
@@ -144,7 +143,7 @@ def test_after_two_missed_nights_one_run_warns_everyone_who_crossed_meanwhile_an
 
     again = churn_scan(today=day)
 
-    assert (again.status, again.warned, again.recovered, again.notified) == (RUN.SUCCEEDED, 0, 0, 0)
+    assert (again.is_done, again.warned, again.recovered, again.notified) == (True, 0, 0, 0)
     assert changes(before, fingerprint()) == {table(ChurnScanRun): 1}
     assert mail.outbox == []
 
@@ -157,30 +156,30 @@ def last_night_before(days_ago: int) -> datetime:
 
 def beat_entry() -> ModelEntry:
     """The nightly scan as django-celery-beat's database scheduler reads it at start."""
-    task = PeriodicTask.objects.get(task="apps.customers.tasks.churn_scan_task")
-    return ModelEntry(task, app=celery_app)
+    return ModelEntry(PeriodicTask.objects.get(name=NIGHTLY), app=celery_app)
 
 
 def finished_runs():
-    return ChurnScanRun.objects.filter(status__in=[RUN.SUCCEEDED, RUN.FAILED]).order_by("pk")
+    finished = [Job.Status.DONE, Job.Status.FAILED]
+    return ChurnScanRun.objects.filter(job__status__in=finished).order_by("pk")
+
+
+def beat_sends(entry: ModelEntry, queue: str) -> None:
+    """What beat publishes for the entry (its task, its arguments), to the test worker."""
+    assert entry.task == job_schedule_task.name  # beat's entry only creates a job
+    job_schedule_task.apply_async(args=entry.args, kwargs=entry.kwargs, queue=queue)
 
 
 @pytest.mark.timeout(180)
 def test_beat_sends_the_missed_scan_once_at_start_and_a_real_worker_catches_up(worker):  # noqa: F811
-    schedule_migration().create_schedule(apps, None)
+    nightly_schedule_rows()
     manager = UserFactory(role="account_manager")
     # The last night before the downtime: its run and the warning it raised.
-    before_downtime = ChurnScanRun.objects.create(
-        created_at=last_night_before(3),
-        status=RUN.SUCCEEDED,
-        started_at=last_night_before(3),
-        finished_at=last_night_before(3) + timedelta(seconds=2),
-        warned=1,
-    )
+    before_downtime = past_scan(at=last_night_before(3), warned=1)
     warned_before = old_customer(manager=manager)
     order(warned_before, timezone.localdate() - relativedelta(months=8))
     Churn.objects.create(customer=warned_before, manager=manager, scan_run=before_downtime)
-    PeriodicTask.objects.filter(task="apps.customers.tasks.churn_scan_task").update(
+    PeriodicTask.objects.filter(name=NIGHTLY).update(
         last_run_at=last_night_before(3) + timedelta(seconds=1)
     )
     # Customers whose last order became older than N months during the two missed nights
@@ -195,7 +194,7 @@ def test_beat_sends_the_missed_scan_once_at_start_and_a_real_worker_catches_up(w
 
     entry = beat_entry()
     assert entry.is_due().is_due  # the missed nights: due as soon as beat starts
-    churn_scan_task.apply_async(args=entry.args, kwargs=entry.kwargs, queue=worker.queue)
+    beat_sends(entry, worker.queue)
     following = next(entry)  # beat records the run it sent
     state = following.is_due()
     assert not state.is_due
@@ -203,8 +202,8 @@ def test_beat_sends_the_missed_scan_once_at_start_and_a_real_worker_catches_up(w
 
     run = wait_for(lambda: finished_runs().exclude(pk=before_downtime.pk).first(), timeout=90)
 
-    assert (run.status, run.warned, run.recovered, run.notified, run.requested_by) == (
-        RUN.SUCCEEDED,
+    assert (run.job.status, run.warned, run.recovered, run.notified, run.job.created_by) == (
+        Job.Status.DONE,
         len(due),
         0,
         1,
@@ -221,7 +220,7 @@ def test_beat_sends_the_missed_scan_once_at_start_and_a_real_worker_catches_up(w
     page = browsers([UserFactory(role="admin")])[0].get(reverse("customers:churn-scan"), **ZH)
     with translation.override("zh-hans"):
         shown = [
-            date_format(timezone.localtime(r.started_at), "SHORT_DATETIME_FORMAT")
+            date_format(timezone.localtime(r.job.started_at), "SHORT_DATETIME_FORMAT")
             for r in (run, before_downtime)
         ]
     body = page.content.decode()
@@ -230,8 +229,13 @@ def test_beat_sends_the_missed_scan_once_at_start_and_a_real_worker_catches_up(w
     assert body.count('data-testid="churn-scan-run-row"') == 2
     before = fingerprint()
 
-    churn_scan_task.apply_async(queue=worker.queue)  # the next night, or a second delivery
+    beat_sends(following, worker.queue)  # the next night
 
     again = wait_for(lambda: finished_runs().exclude(pk__lte=run.pk).first(), timeout=90)
-    assert (again.status, again.warned, again.recovered, again.notified) == (RUN.SUCCEEDED, 0, 0, 0)
-    assert changes(before, fingerprint()) == {table(ChurnScanRun): 1}
+    assert (again.job.status, again.warned, again.recovered, again.notified) == (
+        Job.Status.DONE,
+        0,
+        0,
+        0,
+    )
+    assert changes(before, fingerprint()) == {table(ChurnScanRun): 1, table(Job): 1}

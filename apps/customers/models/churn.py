@@ -7,10 +7,9 @@ Churn (SPEC §2.6, §3.3, §8.1)::
        └──(customer orders again)──────────> recovered(4)   (from 1 or 2, by the nightly job)
 
 At most one open (1 or 2) churn record per customer: a partial unique constraint. Each run of
-the nightly scan (apps.customers.services.churn_scanner) is recorded as a ChurnScanRun.
+the scan (apps.customers.services.churn_scanner) is a background job (apps.jobs: its status,
+times, error, who asked) with a ChurnScanRun beside it for what the scan found.
 """
-
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -23,35 +22,28 @@ from crm.models import TimeStampedModel
 
 
 class ChurnScanRun(TimeStampedModel):
-    """One run of the churn scan: queued by the admin or started by the nightly schedule."""
+    """
+    What one run of the churn scan found. Its job (apps.jobs) holds the run's life: queued by
+    the admin or by the nightly schedule, status, times, error, who asked. The cutoff is set
+    together with the counts, in the scan's transaction: a run with a cutoff is done.
+    """
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Succeeded")
-        FAILED = "failed", _("Failed")
+    JOB_KIND = "customers.churn_scan"
 
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status, default=Status.QUEUED, db_index=True
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
+    job = models.OneToOneField(
+        "jobs.Job",
+        verbose_name=_("background job"),
+        null=True,  # a run made outside the job table: the tests, the benchmark
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Empty for the nightly run."),
+        related_name="churn_scan_run",
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     months = models.PositiveSmallIntegerField(_("months without an order"), null=True, blank=True)
     cutoff = models.DateField(_("no order since"), null=True, blank=True)
     warned = models.PositiveIntegerField(_("new warnings"), default=0)
     recovered = models.PositiveIntegerField(_("recovered"), default=0)
     notified = models.PositiveIntegerField(_("managers notified"), default=0)
     mail_failed = models.PositiveIntegerField(_("e-mails not sent"), default=0)
-    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         db_table = "cst_lost_scan_run"
@@ -59,21 +51,13 @@ class ChurnScanRun(TimeStampedModel):
         verbose_name = _("churn scan run")
         verbose_name_plural = _("churn scan runs")
         permissions = [("run_churnscanrun", _("Can run the churn scan and see its runs"))]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
-                name="cst_lost_scan_run_status_valid",
-            ),
-        ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_status_display()}"
+        return f"#{self.pk}"
 
     @property
-    def duration(self) -> timedelta | None:
-        if self.started_at and self.finished_at:
-            return self.finished_at - self.started_at
-        return None
+    def is_done(self) -> bool:
+        return self.cutoff is not None
 
 
 class ChurnQuerySet(models.QuerySet):

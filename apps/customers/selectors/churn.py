@@ -29,18 +29,13 @@ def churn_warning_count(*, user) -> int:
 
 
 def churn_scan_run_list(*, user) -> QuerySet[ChurnScanRun]:
-    """The scan runs, newest first, for the users who may run the scan."""
-    qs = ChurnScanRun.objects.select_related("requested_by").order_by("-created_at", "-pk")
+    """The scan runs with their jobs (status, times, who asked), newest first."""
+    qs = ChurnScanRun.objects.select_related("job__created_by").order_by("-created_at", "-pk")
     return churn_scan_policy.scope(user, "run", qs)
 
 
 def churn_scan_schedule():
     """The nightly scan's django-celery-beat entry (with its crontab), or None."""
-    from django_celery_beat.models import PeriodicTask
+    from apps.jobs.selectors import job_schedule_entry
 
-    return (
-        PeriodicTask.objects.filter(task="apps.customers.tasks.churn_scan_task")
-        .select_related("crontab")
-        .order_by("pk")
-        .first()
-    )
+    return job_schedule_entry(kind=ChurnScanRun.JOB_KIND)

@@ -1,18 +1,15 @@
 """
 The churn transitions of SPEC §3.3 (postpone, confirm), each one service with the row lock, the
-policy check, the transition table and the audit row; and the admin's "run the scan now", a
-background job of apps.jobs, which is also how a nightly scan that beat could not send is
-caught up.
+policy check, the transition table and the audit row; and the scan as a background job of
+apps.jobs, started by the admin ("run now") or by the nightly schedule (beat creates the job,
+the jobs sweeper catches up a night that beat could not send).
 """
-
-from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_celery_beat.models import PeriodicTask
 
 from apps.customers.models import Churn, ChurnMeasure, ChurnScanRun, Customer
 from apps.jobs.models import Job
@@ -99,71 +96,37 @@ def _customer_mark_lost(*, actor, customer: Customer, churn: Churn) -> None:
     )
 
 
-CHURN_SCAN_JOB = "customers.churn_scan"
+CHURN_SCAN_JOB = ChurnScanRun.JOB_KIND
 
 
 def churn_scan_request(*, actor) -> tuple[ChurnScanRun, Job]:
     """
-    The admin's "run now": a queued run and the background job that runs it (apps.jobs), both
-    committed together. The job is handed to the worker after the commit; if Redis is down or
-    frozen it stays queued and the sweeper (jobs_requeue) publishes it when Redis is back, so
-    the run happens later, once (the job's claim and the run's status make a second delivery
-    a no-op).
+    The admin's "run now": a queued background job (apps.jobs) and the run that will hold its
+    figures, committed together. The job is handed to the worker after the commit; if Redis
+    is down or frozen it stays queued and the sweeper publishes it when Redis is back, so the
+    run happens later, once (the job's claim and the run's cutoff make a second delivery a
+    no-op).
     """
     with transaction.atomic():
         churn_scan_policy.require(actor, "run")
-        run = ChurnScanRun.objects.create(requested_by=actor)
+        job = job_create(kind=CHURN_SCAN_JOB, params={}, actor=actor)
+        run = ChurnScanRun.objects.create(job=job)
         audit_event_create(actor=actor, target=run, action="customers.churn_scan.request")
-        job = job_create(kind=CHURN_SCAN_JOB, params={"run": run.pk}, actor=actor)
     job.refresh_from_db()  # published_at tells whether the worker has it already
     return run, job
 
 
 def churn_scan_job(context) -> dict:
-    """The job customers.churn_scan: the queued run, done by apps.customers.services.churn_scan."""
+    """
+    The job customers.churn_scan, the admin's or the nightly one: its run (made now for a job
+    that beat created), done by apps.customers.services.churn_scan.
+    """
     from apps.customers.services.churn_scanner import churn_scan
 
-    run = churn_scan(run_id=context.params["run"])
+    run, _created = ChurnScanRun.objects.get_or_create(job=context.job)
+    run = churn_scan(run=run)
     return {"run": run.pk, "warned": run.warned, "recovered": run.recovered}
 
 
 def churn_scan_job_result_url(job) -> str:
     return reverse("customers:churn-scan")
-
-
-NIGHTLY_SCAN_TASK = "apps.customers.tasks.churn_scan_task"
-# Beat's own message has this long to start its run before the sweeper sends a replacement.
-CATCH_UP_GRACE = timedelta(minutes=10)
-
-
-def churn_scan_catch_up(*, now: datetime | None = None) -> Job | None:
-    """
-    The nightly scan whose scheduled time passed with no run started since (beat could not
-    hand its message to a stopped Redis, and moved on to the next night): queued now as a job,
-    so it is kept in PostgreSQL until a worker runs it. The jobs sweeper asks every minute; a
-    run queued or started after the scheduled time, this one included, makes it a no-op. Before
-    the first run there is no time to measure from, and a disabled schedule is left alone.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        entry = (
-            PeriodicTask.objects.select_for_update()  # one sweeper decides at a time
-            .select_related("crontab")
-            .filter(task=NIGHTLY_SCAN_TASK, enabled=True, crontab__isnull=False)
-            .first()
-        )
-        latest = ChurnScanRun.objects.order_by("-created_at").values_list("created_at").first()
-        if entry is None or latest is None:
-            return None
-        schedule = entry.crontab.schedule
-        missed_at = schedule.now() + schedule.remaining_estimate(latest[0])
-        if missed_at > now - CATCH_UP_GRACE:
-            return None
-        run = ChurnScanRun.objects.create()
-        audit_event_create(
-            actor=None,
-            target=run,
-            action="customers.churn_scan.catch_up",
-            data={"missed_at": missed_at.isoformat()},
-        )
-        return job_create(kind=CHURN_SCAN_JOB, params={"run": run.pk}, actor=None)

@@ -11,12 +11,12 @@ Idempotent: the partial unique index cst_lost_one_open_per_customer admits one o
 customer, so a second run (or a second worker at the same time) inserts nothing new. Runs are
 also serialised by an advisory lock on PostgreSQL, so each run's counts and audit rows describe
 exactly the rows it changed. Everything a run writes commits in one transaction together with
-the run's result: a worker killed in the middle leaves nothing behind, and the next run does
-the whole work again.
+the run's result: a worker killed in the middle leaves nothing behind, and the job sweeper
+(apps.jobs) runs the job again, which does the whole work.
 """
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -41,12 +41,10 @@ from django.utils import timezone
 from apps.customers.models import Churn, ChurnScanRun, Customer, Order
 from apps.customers.services.churn_digest import churn_digest_mail, churn_digest_notify
 from apps.rbac.models import AuditEvent
-from crm.locking import locked
 
 logger = logging.getLogger(__name__)
 
 S = Churn.Status
-RUN = ChurnScanRun.Status
 # Any constant unique to this job: pg_advisory_xact_lock() serialises concurrent scans.
 SCAN_LOCK_KEY = 0x43484E53  # "CHNS"
 RECOVER_BATCH = 5000
@@ -213,68 +211,34 @@ def _lock() -> None:
             cursor.execute("SET LOCAL work_mem = '128MB'")
 
 
-def _stale_before(now: datetime) -> datetime:
-    # A run still "running" after the task's hard time limit was killed with its worker.
-    return now - timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 3600) or 3600)
-
-
-@transaction.atomic
-def _run_start(*, run_id: int | None, today: date, months: int) -> ChurnScanRun:
-    now = timezone.now()
-    ChurnScanRun.objects.filter(status=RUN.RUNNING, started_at__lt=_stale_before(now)).update(
-        status=RUN.FAILED, finished_at=now, error="interrupted (the worker stopped)"
-    )
-    if run_id is None:
-        run = ChurnScanRun()
-    else:
-        run = locked(ChurnScanRun, pk=run_id)
-        if run.status == RUN.SUCCEEDED:
-            return run  # a redelivered message: the work is done
-    run.status, run.started_at, run.finished_at, run.error = RUN.RUNNING, now, None, ""
-    run.months = months
-    run.cutoff = churn_cutoff(today=today, months=months).date()
-    run.save()
-    return run
-
-
-def _run_fail(run: ChurnScanRun, error: Exception) -> None:
-    ChurnScanRun.objects.filter(pk=run.pk).update(
-        status=RUN.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"
-    )
-
-
-def _work(run: ChurnScanRun, *, today: date, cutoff_at: datetime) -> list:
+def _work(run: ChurnScanRun, *, today: date, months: int) -> list:
     """The scan's writes, in the caller's transaction; the digests to mail afterwards."""
     _lock()
-    if ChurnScanRun.objects.filter(pk=run.pk, status=RUN.SUCCEEDED).exists():
+    if ChurnScanRun.objects.filter(pk=run.pk, cutoff__isnull=False).exists():
         return []  # the same run delivered twice at once: the other delivery did the work
+    cutoff_at = churn_cutoff(today=today, months=months)
     now = timezone.now()
     run.recovered = _recover(cutoff_at=cutoff_at, today=today, now=now)
     run.warned = _warn(run=run, cutoff_at=cutoff_at, now=now)
     digests = churn_digest_notify(run=run)
-    run.notified, run.status, run.finished_at = len(digests), RUN.SUCCEEDED, timezone.now()
-    fields = ["recovered", "warned", "notified", "status", "finished_at", "updated_at"]
-    run.save(update_fields=fields)
+    run.notified, run.months, run.cutoff = len(digests), months, cutoff_at.date()
+    run.save(update_fields=["recovered", "warned", "notified", "months", "cutoff", "updated_at"])
     return digests
 
 
-def churn_scan(*, run_id: int | None = None, today: date | None = None) -> ChurnScanRun:
+def churn_scan(*, run: ChurnScanRun | None = None, today: date | None = None) -> ChurnScanRun:
     """
     One run of the scan: recover, warn, audit and notify in one transaction together with the
     run's counts; then one digest e-mail per manager (a mail failure is logged and counted, it
-    does not fail the run). `run_id` is a run queued from the scan page; None starts a new one.
+    does not fail the run). `run` is the run of a job (churn_scan_job); a run that is done
+    already (a job run again) is left as it is. None: a new run outside the job table.
     """
     today = today or timezone.localdate()
-    months = settings.CRM_CHURN_MONTHS
-    run = _run_start(run_id=run_id, today=today, months=months)
-    if run.status == RUN.SUCCEEDED:
+    run = run or ChurnScanRun.objects.create()
+    if run.is_done:
         return run
-    try:
-        with transaction.atomic():
-            digests = _work(run, today=today, cutoff_at=churn_cutoff(today=today, months=months))
-    except Exception as error:
-        _run_fail(run, error)
-        raise
+    with transaction.atomic():
+        digests = _work(run, today=today, months=settings.CRM_CHURN_MONTHS)
     run.mail_failed = churn_digest_mail(digests)
     if run.mail_failed:
         run.save(update_fields=["mail_failed", "updated_at"])

@@ -10,13 +10,12 @@ from apps.customers import selectors, services
 from apps.customers.churn_filters import ChurnFilter
 from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
 from apps.customers.models import Churn
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
 from apps.rbac.selectors import record_history
 from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.paginators import CappedCountPaginator
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 
 class ChurnListView(ListPageView):

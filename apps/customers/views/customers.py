@@ -17,13 +17,12 @@ from apps.customers.forms import (
 )
 from apps.customers.models import Activity, Churn, Customer, Linkman
 from apps.customers.sections import customer_sections
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
 from apps.rbac.selectors import record_history
 from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.paginators import CappedCountPaginator
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 
 class CustomerListView(ListPageView):

@@ -13,13 +13,12 @@ from apps.marketing import selectors, services
 from apps.marketing.filters import SalesChanceFilter
 from apps.marketing.forms import SalesChanceAssignForm, SalesChanceCreateForm, SalesChanceForm
 from apps.marketing.models import SalesChance
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import sales_chance_policy
 from apps.rbac.selectors import record_history
 from crm.exceptions import DomainError
 from crm.exports import column, user_name
 from crm.lists import ListPageView
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 CHANCE_COLUMNS = [
     column(_("No."), "pk"),

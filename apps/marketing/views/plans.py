@@ -18,12 +18,11 @@ from apps.marketing.filters import SalesPlanFilter
 from apps.marketing.forms import PlanItemForm, PlanResultForm, PlanTodoForm
 from apps.marketing.models import SalesChance
 from apps.marketing.views.chances import CHANCE_COLUMNS, CHANCE_SORTS
-from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import sales_chance_policy, sales_plan_policy
 from crm.exceptions import DomainError
 from crm.exports import column, user_name
 from crm.lists import ListPageView
-from crm.views import DomainErrorMixin
+from crm.views import DomainErrorMixin, PolicyMixin
 
 
 class PlanListView(ListPageView):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0010_scope_indexes'),
+        ('customers', '0012_churn_scan_run_life_in_job'),
     ]
 
     operations = [
