@@ -8,14 +8,11 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
-from apps.rbac import selectors, services
-from apps.rbac.filters import AuditEventFilter, UserFilter
+from apps.rbac import lists, selectors, services
 from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCreateForm, UserForm
 from apps.rbac.mixins import PolicyMixin
-from apps.rbac.models import bilingual_label
-from apps.rbac.policies import audit_policy, role_policy, user_policy
+from apps.rbac.policies import role_policy, user_policy
 from crm.exceptions import DomainError
-from crm.exports import column
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
@@ -38,27 +35,8 @@ class LoginView(auth_views.LoginView):
 
 
 class UserListView(ListPageView):
-    policy, action = user_policy, "view"
-    filterset_class = UserFilter
+    listing, title = lists.users, _("Users")
     template_name = "rbac/user_list.html"
-    sort_fields = {"username": "username", "full_name": "full_name", "last_login": "last_login"}
-    default_sort = "username"
-    export_filename = "users"
-    export_columns = [
-        column(_("Username"), "username"),
-        column(_("Full name"), "full_name"),
-        column(_("Role"), "role__name", "role__name_en", format=bilingual_label),
-        column(_("Active"), "is_active"),
-        column(_("Last login"), "last_login"),
-    ]
-
-    def base_queryset(self):
-        return selectors.user_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        allowed = user_policy.allowed(user, ["add", "change", "disable"])
-        return super().get_context_data(allowed=allowed, **kwargs)
 
 
 class UserCreateView(PolicyMixin, DomainErrorMixin, FormView):
@@ -193,12 +171,6 @@ class RoleRightsView(PolicyMixin, DomainErrorMixin, FormView):
 
 
 class AuditEventListView(ListPageView):
-    policy, action = audit_policy, "view"
-    filterset_class = AuditEventFilter
+    listing, title, read_only = lists.audit_events, _("Audit log"), True
     paginate_by = settings.CRM_AUDIT_PAGE_SIZE
     template_name = "rbac/auditevent_list.html"
-    sort_fields = {"created_at": "created_at"}
-    default_sort = "-created_at"
-
-    def base_queryset(self):
-        return selectors.audit_event_list(user=self.request.user)

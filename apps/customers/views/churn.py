@@ -6,51 +6,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from apps.customers import selectors, services
-from apps.customers.churn_filters import ChurnFilter
+from apps.customers import lists, selectors, services
 from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
-from apps.customers.models import Churn
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
-from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
 
 class ChurnListView(ListPageView):
-    policy, action = churn_policy, "view"
-    filterset_class = ChurnFilter
+    listing, title = lists.churn, _("Customer churn")
     template_name = "customers/churn_list.html"
-    sort_fields = {
-        "id": "pk",
-        "customer": "customer__name",
-        "manager": "customer__manager__full_name",
-        "last_order_date": "last_order_date",
-        "lost_date": "lost_date",
-        "status": "status",
-        "created_at": "created_at",
-    }
-    default_sort = "-created_at"
-    export_filename = "churn"
-    export_columns = [
-        column(_("No."), "pk"),
-        column(_("Customer"), "customer__name"),
-        column(_("Account manager"), user_name("customer__manager")),
-        column(_("Last order date"), "last_order_date"),
-        column(_("Confirmed lost on"), "lost_date"),
-        column(_("Status"), "status", choices=Churn.Status),
-        column(_("Detected on"), "created_at"),
-        column(_("Reason"), "reason"),
-    ]
-
-    def base_queryset(self):
-        return selectors.churn_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = self.base_queryset().filter(pk__in=[c.pk for c in context["object_list"]])
-        context["changeable"] = churn_policy.allowed_ids(self.request.user, "change", page)
-        return context
 
 
 class ChurnDetailView(PolicyMixin, TemplateView):

@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from apps.customers import selectors, services
-from apps.customers.filters import CustomerFilter
+from apps.customers import lists, selectors, services
 from apps.customers.forms import (
     ActivityCreateForm,
     ActivityForm,
@@ -15,50 +14,21 @@ from apps.customers.forms import (
     LinkmanCreateForm,
     LinkmanForm,
 )
-from apps.customers.models import Activity, Churn, Customer, Linkman
+from apps.customers.models import Activity, Churn, Linkman
 from apps.customers.sections import customer_sections
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.models import AuditEvent
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
-from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin
 
 
 class CustomerListView(ListPageView):
-    policy, action = customer_policy, "view"
-    filterset_class = CustomerFilter
+    listing, title = lists.customers, _("Customers")
     template_name = "customers/customer_list.html"
-    sort_fields = {
-        "number": "number",
-        "name": "name",
-        "region": "region",
-        "level": "level",
-        "manager": "manager__full_name",
-    }
-    default_sort = "-number"
-    export_filename = "customers"
-    export_columns = [
-        column(_("customer number"), "number"),
-        column(_("name"), "name"),
-        column(_("region"), "region"),
-        column(_("account manager"), user_name("manager")),
-        column(_("level"), "level"),
-        column(_("status"), "status", choices=Customer.Status),
-        column(_("telephone"), "tel"),
-        column(_("address"), "address"),
-    ]
-
-    def base_queryset(self):
-        return selectors.customer_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(labels=selectors.customer_labels(), **kwargs)
-        page = [c.pk for c in context["object_list"]]
-        user, qs = self.request.user, self.base_queryset().filter(pk__in=page)
-        context["changeable"] = customer_policy.allowed_ids(user, "change", qs)
-        context["deletable"] = customer_policy.allowed_ids(user, "delete", qs)
-        return context
+        return super().get_context_data(labels=selectors.customer_labels(), **kwargs)
 
 
 class CustomerMixin(PolicyMixin):
