@@ -109,38 +109,61 @@ class ListDefinition:
         return headers, values, cells
 
     def allow_rows(self, user, rows: list) -> None:
-        """Set row.allowed ({action: bool}) on each row: one query per action per page at most
-        (none where the user's role decides for every row)."""
-        pks, policy = [row.pk for row in rows], self.row_policy or self.policy
-        allowed = {action: policy.allowed_ids(user, action, pks) for action in self.row_actions}
-        for row in rows:
-            row.allowed = {action: row.pk in ids for action, ids in allowed.items()}
+        allow_rows(self.row_policy or self.policy, user, self.row_actions, rows)
         if self.row_rules is not None:
             self.row_rules(user, rows)
 
 
+def allow_rows(policy: Policy, user, actions, rows: list) -> None:
+    """Set row.allowed ({action: bool}) on each row of a page: one query per action at most
+    (none where the user's role decides for every row), never one per row."""
+    pks = [row.pk for row in rows]
+    allowed = {action: policy.allowed_ids(user, action, pks) for action in actions}
+    for row in rows:
+        row.allowed = {action: row.pk in ids for action, ids in allowed.items()}
+
+
 class ListLayoutMixin:
-    """What templates/layouts/list.html needs from a view: `title`, the page's `columns`, and
-    the base template (the results block alone for htmx). ListPageView includes it; a plain
-    list (a ListView of one customer's orders, say) uses it directly."""
+    """
+    What templates/layouts/list.html needs from a view: `title`, the page's `columns`, the
+    rows with row.allowed (`row_actions` of the view's policy), `allowed` (`page_actions`),
+    and the base template (the results block alone for htmx). ListPageView includes it; a
+    plain list (one customer's orders, say) uses it directly.
+    """
 
     title: Any = ""
     columns: tuple[ListColumn, ...] = ()
     read_only = False  # no actions column
+    row_actions: tuple[str, ...] = ()
+    page_actions: tuple[str, ...] = ()
 
     def get_columns(self):
         return self.columns
 
+    def decide_rows(self, rows: list) -> None:
+        if self.row_actions:
+            allow_rows(self.policy, self.request.user, self.row_actions, rows)
+
+    def page_allowed(self) -> dict:
+        if not self.page_actions:
+            return {}
+        return self.policy.allowed(self.request.user, self.page_actions)
+
     def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context.get("object_list", ()))
+        self.decide_rows(rows)
         columns = self.get_columns()
-        return super().get_context_data(
+        context.update(
+            object_list=rows,
+            allowed=self.page_allowed(),
             page_title=self.title,
             read_only=self.read_only,
             columns=columns,
             columns_by_key={column.key: column for column in columns},
             list_base="layouts/list_results.html" if self.request.htmx else "layouts/app.html",
-            **kwargs,
         )
+        return context
 
 
 class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
@@ -224,16 +247,16 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
             return paginator, page, page.object_list, page.has_other_pages()
         return super().paginate_queryset(queryset, page_size)
 
+    def decide_rows(self, rows: list) -> None:
+        self.listing.allow_rows(self.request.user, rows)
+
+    def page_allowed(self) -> dict:
+        return self.listing.policy.allowed(self.request.user, self.listing.page_actions)
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows = list(context["object_list"])
-        user, listing = self.request.user, self.listing
-        listing.allow_rows(user, rows)
-        context.update(
-            object_list=rows,
-            listing=listing,
-            allowed=listing.policy.allowed(user, listing.page_actions),
-            default_sort=listing.default_sort,
-            can_export=bool(listing.export_columns),
+        return super().get_context_data(
+            listing=self.listing,
+            default_sort=self.listing.default_sort,
+            can_export=bool(self.listing.export_columns),
+            **kwargs,
         )
-        return context

@@ -13,7 +13,7 @@ from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCre
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import role_policy, user_policy
 from crm.exceptions import DomainError
-from crm.lists import ListPageView
+from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, ListPageView, col
 from crm.views import DomainErrorMixin
 
 
@@ -107,16 +107,21 @@ class UserSetActiveView(PolicyMixin, View):
         return redirect("rbac:user-list")
 
 
-class RoleListView(PolicyMixin, ListView):
-    policy, action = role_policy, "view"
+class RoleListView(ListLayoutMixin, PolicyMixin, ListView):
+    policy, action, title = role_policy, "view", _("Roles")
     template_name = "rbac/role_list.html"
+    columns = (
+        col("pk", _("No.")),
+        col("name", _("Role name"), phone=TITLE),
+        col("description", _("Description"), phone=FACT),
+        col("users", _("Users"), phone=FACT),
+        col("rights", _("Rights"), phone=FACT),
+        col("state", _("State"), phone=STATUS),
+    )
+    row_actions, page_actions = ("change",), ("add",)
 
     def get_queryset(self):
         return selectors.role_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        allowed = role_policy.allowed(self.request.user, ["add", "change"])
-        return super().get_context_data(allowed=allowed, **kwargs)
 
 
 class RoleCreateView(PolicyMixin, DomainErrorMixin, FormView):

@@ -22,7 +22,7 @@ from apps.customers.models.customers import Customer
 from crm.models import StatusBadge, TimeStampedModel
 
 
-class ChurnScanRun(TimeStampedModel):
+class ChurnScanRun(StatusBadge, TimeStampedModel):
     """One run of the churn scan: queued by the admin or started by the nightly schedule."""
 
     class Status(models.TextChoices):
@@ -30,6 +30,8 @@ class ChurnScanRun(TimeStampedModel):
         RUNNING = "running", _("Running")
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
+
+    STATUS_BADGES = {Status.SUCCEEDED: "success", Status.FAILED: "danger"}
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status, default=Status.QUEUED, db_index=True

@@ -10,7 +10,7 @@ from apps.customers import lists, selectors, services
 from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
-from crm.lists import ListPageView
+from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, ListPageView, col
 from crm.views import DomainErrorMixin
 
 
@@ -87,12 +87,23 @@ class ChurnConfirmView(ChurnTransitionView):
         return self.done()
 
 
-class ChurnScanView(PolicyMixin, ListView):
+class ChurnScanView(ListLayoutMixin, PolicyMixin, ListView):
     """GET: the schedule and the last runs (when, how long, what they found). POST: run now."""
 
-    policy, action = churn_scan_policy, "run"
+    policy, action, title = churn_scan_policy, "run", _("Churn scan")
     template_name = "customers/churn_scan.html"
-    paginate_by = 20
+    paginate_by, read_only = 20, True
+    columns = (
+        col("pk", _("No."), phone=TITLE),
+        col("started", _("Started"), phone=FACT),
+        col("duration", _("Duration")),
+        col("requested_by", _("Requested by")),
+        col("status", _("Status"), phone=STATUS),
+        col("warned", _("New warnings"), phone=FACT),
+        col("recovered", _("Recovered"), phone=FACT),
+        col("notified", _("Managers notified")),
+        col("error", _("Error"), phone=FACT),
+    )
 
     def get_queryset(self):
         return selectors.churn_scan_run_list(user=self.request.user)

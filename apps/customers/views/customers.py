@@ -19,7 +19,7 @@ from apps.customers.sections import customer_sections
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.models import AuditEvent
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
-from crm.lists import ListPageView
+from crm.lists import FACT, TITLE, ListLayoutMixin, ListPageView, col
 from crm.views import DomainErrorMixin
 
 
@@ -103,7 +103,7 @@ class CustomerDeleteView(CustomerMixin, TemplateView):
         return redirect("customers:customer-list")
 
 
-class ChildListView(CustomerMixin, TemplateView):
+class ChildListView(ListLayoutMixin, CustomerMixin, TemplateView):
     """The linkmen or the activities of one customer."""
 
     model = Linkman
@@ -116,16 +116,31 @@ class ChildListView(CustomerMixin, TemplateView):
         can_change = self.child_policy.can(
             self.request.user, "change", self.model(customer=self.customer)
         )
-        return super().get_context_data(rows=rows, can_change=can_change, **kwargs)
+        return super().get_context_data(object_list=rows, can_change=can_change, **kwargs)
 
 
 class LinkmanListView(ChildListView):
-    template_name = "customers/linkman_list.html"
+    template_name, title = "customers/linkman_list.html", _("Linkmen")
+    columns = (
+        col("name", _("Name"), phone=TITLE),
+        col("sex", _("Sex")),
+        col("position", _("Position"), phone=FACT),
+        col("tel", _("Office phone"), phone=FACT),
+        col("mobile", _("Mobile"), phone=FACT),
+        col("memo", _("Memo")),
+    )
 
 
 class ActivityListView(ChildListView):
     model, child_policy = Activity, activity_policy
-    template_name = "customers/activity_list.html"
+    template_name, title = "customers/activity_list.html", _("Activities")
+    columns = (
+        col("date", _("Time"), phone=FACT),
+        col("place", _("Place"), phone=FACT),
+        col("title", _("Summary"), phone=TITLE),
+        col("description", _("Details")),
+        col("remark", _("Remark")),
+    )
 
 
 class ChildFormView(PolicyMixin, DomainErrorMixin, FormView):
@@ -222,11 +237,18 @@ class ActivityDeleteView(ChildDeleteView):
     model, policy = Activity, activity_policy
 
 
-class OrderListView(CustomerMixin, ListView):
+class OrderListView(ListLayoutMixin, CustomerMixin, ListView):
     """The customer's order history (read-only, from the sales system)."""
 
-    template_name = "customers/order_list.html"
+    template_name, title = "customers/order_list.html", _("Order history")
     paginate_by = 10
+    columns = (
+        col("number", _("Order number"), phone=TITLE),
+        col("date", _("Date"), phone=FACT),
+        col("address", _("Delivery address")),
+        col("status", _("Status"), phone=FACT),
+        col("total", _("Total (CNY)"), phone=FACT, align="end"),
+    )
 
     def get_queryset(self):
         return selectors.order_list(customer=self.customer)
