@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from apps.rbac.policies import customer_policy
+from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, ListPageView
 from tests.factories import CustomerFactory, UserFactory
 from tests.rbac.test_url_matrix import served_urls
 from tests.url_matrices import list_page_names
@@ -25,9 +26,12 @@ SCAFFOLD = (
 )
 
 
+def view_of(name: str):
+    return resolve(reverse(name, kwargs=dict.fromkeys(served_urls()[name], 1))).func.view_class
+
+
 def template_of(name: str) -> str:
-    view = resolve(reverse(name, kwargs=dict.fromkeys(served_urls()[name], 1))).func.view_class
-    return view.template_name
+    return view_of(name).template_name
 
 
 def source(template_name: str) -> str:
@@ -51,6 +55,18 @@ def test_no_two_list_pages_repeat_the_list_scaffold():
     assert not any(repeated.values()), repeated
     service = {template_of(n) for n in list_page_names() if n.startswith("service:ticket-")}
     assert service == {"service/ticket_list.html"}
+
+
+def test_each_phone_card_has_a_title_line_and_two_or_three_key_facts():
+    for name in list_page_names():
+        view = view_of(name)
+        if not issubclass(view, ListLayoutMixin):
+            continue
+        columns = view.listing.columns if issubclass(view, ListPageView) else view.columns
+        phones = [column.phone for column in columns]
+        assert phones.count(TITLE) == 1, name
+        assert 2 <= phones.count(FACT) <= 3, name
+        assert phones.count(STATUS) <= 1, name
 
 
 @pytest.mark.django_db

@@ -13,7 +13,7 @@ from crm.exports import column, user_name
 from crm.lists import FACT, STATUS, TITLE, ListDefinition, col
 
 COLUMNS = (
-    col("pk", gettext_lazy("No."), phone=FACT),
+    col("pk", gettext_lazy("No.")),
     col("customer", gettext_lazy("Customer"), sort="customer", phone=FACT),
     col("title", gettext_lazy("Summary"), sort="title", phone=TITLE),
     col("type", gettext_lazy("Service type")),

@@ -102,7 +102,7 @@ class ChurnScanView(ListLayoutMixin, PolicyMixin, ListView):
         col("warned", _("New warnings"), phone=FACT),
         col("recovered", _("Recovered"), phone=FACT),
         col("notified", _("Managers notified")),
-        col("error", _("Error"), phone=FACT),
+        col("error", _("Error")),
     )
 
     def get_queryset(self):
