@@ -52,12 +52,12 @@ def col(key: str, label, *, sort: str = "", phone: str = HIDDEN, align: str = ""
 @dataclass(frozen=True)
 class ListDefinition:
     """
-    One list. `selector(user=…)` returns the rows the user may see (already scoped);
-    `sort_fields` maps a ?sort= key to an order_by expression (each should be backed by an
-    index, with the scope's filter columns first where a role is scoped); `row_actions` are
-    the policy actions decided per row, one scoped query per action for a whole page
-    (Policy.allowed_ids), read by templates as row.allowed.<action>; `page_actions` are
-    decided once (the "new" button), read as allowed.<action>.
+    One list. `selector(user=…)` returns the rows on which the user may perform `action`
+    (scoped by the policy); `sort_fields` maps a ?sort= key to an order_by expression (each
+    should be backed by an index, with the scope's filter columns first where a role is
+    scoped); `row_actions` are the policy actions decided per row, one scoped query per
+    action for a whole page (Policy.allowed_ids), read by templates as row.allowed.<action>;
+    `page_actions` are decided once (the "new" button), read as allowed.<action>.
     """
 
     policy: Policy
@@ -109,16 +109,22 @@ class ListDefinition:
         return headers, values, cells
 
     def allow_rows(self, user, rows: list) -> None:
-        allow_rows(self.row_policy or self.policy, user, self.row_actions, rows)
+        # The selector's rows are those the user may `action`: that one needs no query.
+        scoped = (self.action,) if self.row_policy is None else ()
+        allow_rows(self.row_policy or self.policy, user, self.row_actions, rows, scoped=scoped)
         if self.row_rules is not None:
             self.row_rules(user, rows)
 
 
-def allow_rows(policy: Policy, user, actions, rows: list) -> None:
+def allow_rows(policy: Policy, user, actions, rows: list, *, scoped=()) -> None:
     """Set row.allowed ({action: bool}) on each row of a page: one query per action at most
-    (none where the user's role decides for every row), never one per row."""
+    (none where the user's role decides for every row, nor for the `scoped` actions the rows
+    were selected by), never one per row."""
     pks = [row.pk for row in rows]
-    allowed = {action: policy.allowed_ids(user, action, pks) for action in actions}
+    allowed = {
+        action: set(pks) if action in scoped else policy.allowed_ids(user, action, pks)
+        for action in actions
+    }
     for row in rows:
         row.allowed = {action: row.pk in ids for action, ids in allowed.items()}
 
