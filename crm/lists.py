@@ -140,6 +140,7 @@ class ListLayoutMixin:
     title: Any = ""
     columns: tuple[ListColumn, ...] = ()
     read_only = False  # no actions column
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
     row_actions: tuple[str, ...] = ()
     page_actions: tuple[str, ...] = ()
 
@@ -183,7 +184,6 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
 
     listing: ListDefinition
     paginate_by = None  # settings.CRM_PAGE_SIZE, read on each request
-    paginator_class = CappedCountPaginator
 
     @property
     def policy(self):

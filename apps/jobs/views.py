@@ -8,11 +8,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
 from apps.jobs import registry, selectors
+from crm.downloads import file_download
 from crm.lists import FACT, TITLE, ListLayoutMixin, col
 
 
@@ -70,4 +71,4 @@ class JobDownloadView(LoginRequiredMixin, View):
             stream = job.result_file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(stream, as_attachment=True, filename=Path(job.result_file.name).name)
+        return file_download(stream, Path(job.result_file.name).name)

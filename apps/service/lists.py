@@ -50,7 +50,8 @@ to_assign = ListDefinition(
         column(gettext_lazy("Handled at"), "handled_at"),
         column(gettext_lazy("Satisfaction"), "satisfaction"),
     ),
-    row_actions=("view", "assign", "delete"),
+    row_actions=("assign", "delete"),
+    page_actions=("view",),  # the ticket page, as the role allows (no query)
 )
 to_handle = replace(
     to_assign,
@@ -58,7 +59,7 @@ to_handle = replace(
     selector=selectors.ticket_handle_list,
     columns=(*COLUMNS, col("waiting", gettext_lazy("Waiting since"), sort="waiting", phone=FACT)),
     export_filename="services-to-handle",
-    row_actions=("view", "handle"),
+    row_actions=("handle",),
 )
 for_feedback = replace(
     to_assign,
@@ -66,7 +67,7 @@ for_feedback = replace(
     selector=selectors.ticket_feedback_list,
     columns=(*COLUMNS, col("waiting", gettext_lazy("Handled"), sort="waiting", phone=FACT)),
     export_filename="services-for-feedback",
-    row_actions=("view", "feedback"),
+    row_actions=("feedback",),
 )
 archive = replace(
     to_assign,
@@ -76,5 +77,5 @@ archive = replace(
     columns=(*COLUMNS, col("status", gettext_lazy("Status"), phone=STATUS)),
     default_sort="-created_at",
     export_filename="services",
-    row_actions=("view",),
+    row_actions=(),
 )
