@@ -193,7 +193,7 @@ def variants(name, kind, role, user, url) -> list[Page]:
     if not issubclass(view, ListPageView):
         return pages
     pages.append(Page(kind="deep", url=url, notes={"candidates": DEEP_PAGES}, **base))
-    if view.export_columns:
+    if view.listing.export_columns:
         narrower = [*EXPORT_FILTERS.get(name, []), FILTERS[name]]
         pages.append(
             Page(

@@ -1,48 +1,82 @@
 """
-The list page every module uses: a scoped queryset, declared filters, whitelisted sorting,
-pagination in SQL, an htmx partial for the results, and CSV/XLSX export of the current filter.
+Lists, declared once. A `ListDefinition` says what a list is: its scoped selector, filter set,
+sort whitelist, the columns of the page and of the export, and which actions are decided per
+row. `ListPageView` serves it as a page (pagination in SQL, the `#results` block alone to htmx,
+`?export=csv|xlsx` as a download); the background export job (apps.imports.services.exports)
+reads the same definition with the job owner as the user, without any request.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ImproperlyConfigured
-from django.shortcuts import redirect
-from django.utils.module_loading import import_string
-from django.utils.translation import gettext as _
+from django.http import QueryDict
+from django.template.response import TemplateResponse
+from django.utils.encoding import force_str
 from django_filters.views import FilterView
 
-from crm.exports import FORMATS, export_response, export_rows
+from crm.exports import FORMATS, Column, export_response, export_rows
 from crm.paginators import CappedCountPaginator
 from crm.views import PolicyMixin
 
+# How a column shows in the phone card (below 576 px): the title line, a labelled key fact,
+# the status, or nothing (the column is left out of the card).
+TITLE, FACT, STATUS, HIDDEN = "title", "fact", "status", ""
 
-class ListPageView(PolicyMixin, FilterView):
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column of the page: `key` names it for the row's cells ({% cell "key" %}), `sort` is
+    a key of the definition's sort_fields (a sortable header), `phone` its place in the card."""
+
+    key: str
+    label: Any
+    sort: str = ""
+    phone: str = HIDDEN
+    align: str = ""  # "end" for figures
+
+    @property
+    def css(self) -> str:
+        classes = [f"list-{self.phone or 'more'}"]
+        if self.align:
+            classes.append(f"text-{self.align}")
+        return " ".join(classes)
+
+
+def col(key: str, label, *, sort: str = "", phone: str = HIDDEN, align: str = "") -> ListColumn:
+    return ListColumn(key, label, sort, phone, align)
+
+
+@dataclass(frozen=True)
+class ListDefinition:
     """
-    Subclasses set `policy`, `action`, `filterset_class`, `template_name`, and implement
-    `base_queryset()` (a selector: already scoped to the user). Optional: `sort_fields`
-    ({"param": "order_by expression"}), `default_sort`, and `export_columns`
-    ([crm.exports.Column]) with `export_filename`.
-
-    The total is counted up to settings.CRM_LIST_COUNT_CAP rows only (crm.paginators): a
-    longer list says "more than 10,000 records". Each sort field of a large list should be
-    backed by an index (with the scope's filter columns first where a role is scoped).
+    One list. `selector(user=…)` returns the rows on which the user may perform `action`
+    (scoped by the policy); `sort_fields` maps a ?sort= key to an order_by expression (each
+    should be backed by an index, with the scope's filter columns first where a role is
+    scoped); `row_actions` are the policy actions decided per row, one scoped query per
+    action for a whole page (Policy.allowed_ids), read by templates as row.allowed.<action>;
+    `page_actions` are decided once (the "new" button), read as allowed.<action>.
     """
 
-    paginate_by = None  # settings.CRM_PAGE_SIZE, read on each request
-    paginator_class = CappedCountPaginator
-    sort_fields: dict[str, str] = {}
-    default_sort = ""
-    export_columns: list = []
-    export_filename = "export"
+    policy: Any  # an apps.rbac.policies.Policy (the frame imports no app)
+    selector: Callable
+    filterset_class: type
+    columns: tuple[ListColumn, ...] = ()
+    action: str = "view"
+    sort_fields: dict[str, str] = field(default_factory=dict)
+    default_sort: str = ""
+    export_columns: tuple[Column, ...] = ()
+    export_filename: str = "export"
+    row_actions: tuple[str, ...] = ()
+    row_policy: Any = None  # the policy of the row actions, if not `policy`
+    page_actions: tuple[str, ...] = ()
+    # Row-state rules on top of the permissions (e.g. only an open record is changed): a
+    # function of (user, rows) run after row.allowed is set; it must not query per row.
+    row_rules: Callable | None = None
 
-    def base_queryset(self):
-        raise ImproperlyConfigured(f"{type(self).__name__} must define base_queryset()")
-
-    def get_queryset(self):
-        return self.base_queryset().order_by(*self.ordering_from_request())
-
-    def ordering_from_request(self) -> list[str]:
-        sort = self.request.GET.get("sort") or self.default_sort
+    def ordering(self, sort: str | None) -> list[str]:
+        sort = sort or self.default_sort
         expression = self.sort_fields.get(sort.lstrip("-"))
         if expression is None:
             sort = self.default_sort
@@ -54,34 +88,155 @@ class ListPageView(PolicyMixin, FilterView):
             return [f"-{expression}", "-pk"]
         return [expression, "pk"]
 
+    def filterset(self, user, data: QueryDict | None, request=None):
+        """The filter set over the user's rows in the order `data` asks for (unbound without
+        data: every row)."""
+        sort = data.get("sort") if data else None
+        queryset = self.selector(user=user).order_by(*self.ordering(sort))
+        return self.filterset_class(data or None, queryset=queryset, request=request)
+
+    def rows(self, user, data: QueryDict | None):
+        """The rows the list shows for `data` (none when the filter is invalid)."""
+        filterset = self.filterset(user, data)
+        valid = not filterset.is_bound or filterset.is_valid()
+        return filterset.qs if valid else filterset.queryset.none()
+
+    def export_table(self, rows):
+        """(headers, values_list of the export columns, function of one tuple → cells)."""
+        headers = [force_str(column.header) for column in self.export_columns]
+        values, cells = export_rows(rows, list(self.export_columns))
+        return headers, values, cells
+
+    def allow_rows(self, user, rows: list) -> None:
+        # The selector's rows are those the user may `action`: that one needs no query.
+        scoped = (self.action,) if self.row_policy is None else ()
+        allow_rows(self.row_policy or self.policy, user, self.row_actions, rows, scoped=scoped)
+        if self.row_rules is not None:
+            self.row_rules(user, rows)
+
+
+def allow_rows(policy, user, actions, rows: list, *, scoped=()) -> None:
+    """Set row.allowed ({action: bool}) on each row of a page: one query per action at most
+    (none where the user's role decides for every row, nor for the `scoped` actions the rows
+    were selected by), never one per row."""
+    pks = [row.pk for row in rows]
+    allowed = {
+        action: set(pks) if action in scoped else policy.allowed_ids(user, action, pks)
+        for action in actions
+    }
+    for row in rows:
+        row.allowed = {action: row.pk in ids for action, ids in allowed.items()}
+
+
+class ListLayoutMixin:
+    """
+    What templates/layouts/list.html needs from a view: `title`, the page's `columns`, the
+    rows with row.allowed (`row_actions` of the view's policy), `allowed` (`page_actions`),
+    and the base template (the results block alone for htmx). ListPageView includes it; a
+    plain list (one customer's orders, say) uses it directly.
+    """
+
+    title: Any = ""
+    columns: tuple[ListColumn, ...] = ()
+    read_only = False  # no actions column
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
+    row_actions: tuple[str, ...] = ()
+    page_actions: tuple[str, ...] = ()
+
+    def get_columns(self):
+        return self.columns
+
+    def decide_rows(self, rows: list) -> None:
+        if self.row_actions:
+            allow_rows(self.policy, self.request.user, self.row_actions, rows)
+
+    def page_allowed(self) -> dict:
+        if not self.page_actions:
+            return {}
+        return self.policy.allowed(self.request.user, self.page_actions)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = list(context.get("object_list", ()))
+        self.decide_rows(rows)
+        columns = self.get_columns()
+        context.update(
+            object_list=rows,
+            allowed=self.page_allowed(),
+            page_title=self.title,
+            read_only=self.read_only,
+            columns=columns,
+            columns_by_key={column.key: column for column in columns},
+            list_base="layouts/list_results.html" if self.request.htmx else "layouts/app.html",
+        )
+        return context
+
+
+class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
+    """
+    The page of a ListDefinition: subclasses set `listing` and `template_name` (a template
+    extending layouts/list.html).
+
+    The total is counted up to settings.CRM_LIST_COUNT_CAP rows only (crm.paginators): a
+    longer list says "more than 10,000 records".
+    """
+
+    listing: ListDefinition
+    paginate_by = None  # settings.CRM_PAGE_SIZE, read on each request
+
+    @property
+    def policy(self):
+        return self.listing.policy
+
+    @property
+    def action(self):
+        return self.listing.action
+
+    def get_columns(self):
+        return self.listing.columns
+
+    def get_filterset(self, filterset_class):
+        return self.listing.filterset(self.request.user, self.request.GET, request=self.request)
+
+    def get_filterset_class(self):
+        return self.listing.filterset_class
+
     def get(self, request, *args, **kwargs):
         fmt = request.GET.get("export")
-        if fmt in FORMATS and self.export_columns:
+        if fmt in FORMATS and self.listing.export_columns:
             return self.export(fmt)
         return super().get(request, *args, **kwargs)
 
     def export(self, fmt: str):
         """The current filter's rows as a file, read in one query of the columns it needs; a
-        filter matching more than CRM_EXPORT_MAX_ROWS rows goes to a background job."""
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        filter matching more than CRM_EXPORT_MAX_ROWS rows is offered as a background job."""
+        rows = self.listing.rows(self.request.user, self.request.GET)
         limit = settings.CRM_EXPORT_MAX_ROWS
-        values, cells = export_rows(rows, self.export_columns)
+        headers, values, cells = self.listing.export_table(rows)
         fetched = list(values[: limit + 1])  # one row more than the limit tells it is over
         if len(fetched) > limit:
-            if offer := settings.CRM_BACKGROUND_EXPORT_VIEW:  # a job writes the large file
-                return import_string(offer)(self, fmt)
-            messages.error(
-                self.request,
-                _("More than %(limit)s rows match: narrow the filter before exporting.")
-                % {"limit": limit},
-            )
-            query = self.request.GET.copy()
-            query.pop("export")
-            return redirect(f"{self.request.path}?{query.urlencode()}")
-        headers = [col.header for col in self.export_columns]
-        table = map(cells, fetched)
-        return export_response(headers=headers, rows=table, fmt=fmt, filename=self.export_filename)
+            return self.offer_background_export(fmt)
+        filename = self.listing.export_filename
+        return export_response(
+            headers=headers, rows=map(cells, fetched), fmt=fmt, filename=filename
+        )
+
+    def offer_background_export(self, fmt: str):
+        """A page that offers to write the file in the background (a POST to
+        imports:list-export, which queues apps.imports' list export job)."""
+        query = self.request.GET.copy()
+        query.pop("export", None)
+        return TemplateResponse(
+            self.request,
+            "partials/list_export_offer.html",
+            {
+                "url_name": self.request.resolver_match.view_name,
+                "query": query.urlencode(),
+                "format": fmt,
+                "limit": settings.CRM_EXPORT_MAX_ROWS,
+                "back": f"{self.request.path}?{query.urlencode()}",
+            },
+        )
 
     def get_paginate_by(self, queryset):
         return self.paginate_by or settings.CRM_PAGE_SIZE
@@ -97,13 +252,16 @@ class ListPageView(PolicyMixin, FilterView):
             return paginator, page, page.object_list, page.has_other_pages()
         return super().paginate_queryset(queryset, page_size)
 
-    def get_template_names(self):
-        names = super().get_template_names()
-        if self.request.htmx:
-            return [f"{name}#results" for name in names]
-        return names
+    def decide_rows(self, rows: list) -> None:
+        self.listing.allow_rows(self.request.user, rows)
+
+    def page_allowed(self) -> dict:
+        return self.listing.policy.allowed(self.request.user, self.listing.page_actions)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            default_sort=self.default_sort, can_export=bool(self.export_columns), **kwargs
+            listing=self.listing,
+            default_sort=self.listing.default_sort,
+            can_export=bool(self.listing.export_columns),
+            **kwargs,
         )

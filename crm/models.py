@@ -1,4 +1,5 @@
-"""The abstract base model every business table uses, and the double-submit guard."""
+"""The abstract base model every business table uses, the status badge's colours, and the
+double-submit guard."""
 
 from django.db import models
 from django.utils import timezone
@@ -13,6 +14,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class StatusBadge:
+    """
+    A model whose `status` shows as one badge (templates/partials/status_badge.html).
+    STATUS_BADGES maps a status to its Bootstrap colour, or to (colour, label) where the badge
+    says more than the status's own label.
+    """
+
+    STATUS_BADGES: dict = {}
+
+    @property
+    def status_badge(self) -> tuple[str, str]:
+        badge = self.STATUS_BADGES.get(self.status, "secondary")
+        if isinstance(badge, tuple):
+            return badge
+        return badge, self.get_status_display()
 
 
 class SubmissionToken(models.Model):

@@ -325,8 +325,6 @@ CRM_CHURN_MONTHS = env.int("CRM_CHURN_MONTHS", default=6)
 # Imports: the largest file and the most rows one import may hold.
 CRM_IMPORT_MAX_BYTES = env.int("CRM_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 CRM_IMPORT_MAX_ROWS = env.int("CRM_IMPORT_MAX_ROWS", default=100_000)
-# A list export over CRM_EXPORT_MAX_ROWS becomes a background job written by this view.
-CRM_BACKGROUND_EXPORT_VIEW = "apps.imports.views.offer_background_export"
 # Server-Timing header with server time and SQL query count on every response (benchmarks).
 CRM_SERVER_TIMING = env.bool("CRM_SERVER_TIMING", default=False)
 # Services waiting longer than this many days are highlighted in the service lists.

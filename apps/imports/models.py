@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm.models import TimeStampedModel
+from crm.models import StatusBadge, TimeStampedModel
 
 
 def _upload_to(batch: "ImportBatch", filename: str) -> str:
@@ -34,7 +34,7 @@ def _result_to(batch: "ImportBatch", filename: str) -> str:
     return f"imports/{batch.token}/{filename}"
 
 
-class ImportBatch(TimeStampedModel):
+class ImportBatch(StatusBadge, TimeStampedModel):
     class Status(models.TextChoices):
         UPLOADED = "uploaded", _("Being checked")
         CHECKED = "checked", _("Checked")
@@ -44,6 +44,15 @@ class ImportBatch(TimeStampedModel):
         UNDONE = "undone", _("Undone")
         FAILED = "failed", _("Refused")
 
+    STATUS_BADGES = {
+        Status.UPLOADED: "info",
+        Status.CHECKED: "primary",
+        Status.APPLYING: "info",
+        Status.APPLIED: "success",
+        Status.UNDOING: "info",
+        Status.UNDONE: "secondary",
+        Status.FAILED: "danger",
+    }
     TRANSITIONS = {
         Status.UPLOADED: {Status.CHECKED, Status.FAILED},
         Status.CHECKED: {Status.APPLYING},

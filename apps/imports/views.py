@@ -5,21 +5,18 @@ downloads (owner-checked: uploads live outside the web root), and exports run as
 
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
-from django.template.response import TemplateResponse
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
 
-from apps.imports import files, selectors, services
-from apps.imports.catalog import KINDS, kind_label, kinds_for
-from apps.imports.filters import ImportBatchFilter
+from apps.imports import files, lists, selectors, services
+from apps.imports.catalog import KINDS, kinds_for
 from apps.imports.forms import ApplyForm, ExportForm, ListExportForm, UploadForm
 from apps.imports.models import ImportBatch
 from apps.imports.workbooks import template_bytes
@@ -27,7 +24,7 @@ from apps.jobs.views import job_context
 from apps.rbac.policies import import_batch_policy
 from crm.downloads import attachment_header, file_download
 from crm.exceptions import DomainError
-from crm.exports import FORMATS, column, user_name
+from crm.exports import FORMATS
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin, PolicyMixin
 
@@ -40,37 +37,12 @@ UPLOAD_SLACK = 64 * 1024
 
 
 class BatchListView(ListPageView):
-    policy, action = import_batch_policy, "view"
-    filterset_class = ImportBatchFilter
+    listing, title = lists.batches, _("Data import")
     template_name = "imports/batch_list.html"
-    sort_fields = {
-        "created_at": "created_at",
-        "kind": "kind",
-        "status": "status",
-        "rows": "rows_total",
-    }
-    default_sort = "-created_at"
-    export_filename = "imports"
-    export_columns = [
-        column(_("time"), "created_at"),
-        column(_("Data"), "kind", format=kind_label),
-        column(_("file name"), "original_name"),
-        column(_("status"), "status", choices=ImportBatch.Status),
-        column(_("imported by"), user_name("created_by")),
-        column(pgettext_lazy("import count", "rows"), "rows_total"),
-        column(pgettext_lazy("import count", "new"), "rows_new"),
-        column(pgettext_lazy("import count", "updated"), "rows_updated"),
-        column(pgettext_lazy("import count", "unchanged"), "rows_unchanged"),
-        column(pgettext_lazy("import count", "invalid"), "rows_invalid"),
-    ]
-
-    def base_queryset(self):
-        return selectors.import_batch_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        allowed = import_batch_policy.allowed(self.request.user, ["add"])
         labels = {key: str(kind.label) for key, kind in KINDS.items()}
-        return super().get_context_data(allowed=allowed, kind_labels=labels, **kwargs)
+        return super().get_context_data(kind_labels=labels, **kwargs)
 
 
 class BatchCreateView(PolicyMixin, DomainErrorMixin, FormView):
@@ -277,24 +249,3 @@ class ListExportView(View):
         except DomainError:
             raise Http404 from None
         return redirect(job)
-
-
-def offer_background_export(view, fmt: str):
-    """
-    For crm.lists.ListPageView: when a filter matches more than CRM_EXPORT_MAX_ROWS rows, a
-    page that offers to write the file in the background (a POST to imports:list-export).
-    """
-    request = view.request
-    query = request.GET.copy()
-    query.pop("export", None)
-    return TemplateResponse(
-        request,
-        "imports/list_export_confirm.html",
-        {
-            "url_name": request.resolver_match.view_name,
-            "query": query.urlencode(),
-            "format": fmt,
-            "limit": settings.CRM_EXPORT_MAX_ROWS,
-            "back": f"{request.path}?{query.urlencode()}",
-        },
-    )

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import TimeStampedModel
+from crm.models import StatusBadge, TimeStampedModel
 
 
 def stale_before(seconds: int | None = None) -> datetime:
@@ -32,7 +32,7 @@ def stale_before(seconds: int | None = None) -> datetime:
     return timezone.now() - timedelta(seconds=seconds)
 
 
-class Job(TimeStampedModel):
+class Job(StatusBadge, TimeStampedModel):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -40,6 +40,7 @@ class Job(TimeStampedModel):
         FAILED = "failed", _("Failed")
 
     ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+    STATUS_BADGES = {Status.DONE: "success", Status.FAILED: "danger"}
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(_("kind"), max_length=100, db_index=True)

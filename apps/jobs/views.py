@@ -9,11 +9,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
 from apps.jobs import registry, selectors
 from crm.downloads import file_download
-from crm.paginators import CappedCountPaginator
+from crm.lists import FACT, TITLE, ListLayoutMixin, col
 
 
 def job_context(job) -> dict:
@@ -30,10 +31,15 @@ def job_context(job) -> dict:
     }
 
 
-class JobListView(LoginRequiredMixin, ListView):
-    template_name = "jobs/job_list.html"
+class JobListView(ListLayoutMixin, LoginRequiredMixin, ListView):
+    template_name, title = "jobs/job_list.html", _("My jobs")
     paginate_by = settings.CRM_PAGE_SIZE
-    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
+    columns = (
+        col("created_at", _("Requested at"), phone=FACT),
+        col("kind", _("Kind"), phone=TITLE),
+        col("state", _("State"), phone=FACT),
+        col("finished_at", _("Finished at"), phone=FACT),
+    )
 
     def get_queryset(self):
         return selectors.job_list(user=self.request.user)

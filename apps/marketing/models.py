@@ -12,19 +12,26 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from crm.models import TimeStampedModel
+from crm.models import StatusBadge, TimeStampedModel
 
 
-class SalesChance(TimeStampedModel):
+class SalesChance(StatusBadge, TimeStampedModel):
     class Status(models.IntegerChoices):
         UNASSIGNED = 1, _("Unassigned")
         DEVELOPING = 2, _("Developing")
         WON = 3, _("Won")
         LOST = 4, _("Lost")
 
+    STATUS_BADGES = {
+        Status.UNASSIGNED: "secondary",
+        Status.DEVELOPING: "primary",
+        Status.WON: ("success", format_lazy("{} · {}", _("Archived"), _("Won"))),
+        Status.LOST: ("dark", format_lazy("{} · {}", _("Archived"), _("Lost"))),
+    }
     TRANSITIONS = {
         Status.UNASSIGNED: {Status.DEVELOPING},
         Status.DEVELOPING: {Status.WON, Status.LOST},

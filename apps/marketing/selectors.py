@@ -88,17 +88,6 @@ def account_manager_choices() -> QuerySet[User]:
     return active_users_with_role(ACCOUNT_MANAGER)
 
 
-def row_permissions(*, policy, user, actions: list[str], rows: list) -> None:
-    """
-    Set `row.allowed` ({action: bool}) on each row of a list page with one scoped query per
-    action, so that the number of queries does not grow with the rows.
-    """
-    page = policy.model.objects.filter(pk__in=[row.pk for row in rows])
-    allowed = {action: policy.allowed_ids(user, action, page) for action in actions}
-    for row in rows:
-        row.allowed = {action: row.pk in allowed[action] for action in actions}
-
-
 def chance_actions(*, user, chance: SalesChance) -> dict[str, bool]:
     """What `user` may do with one chance in its current state (the buttons of its page)."""
     unassigned, developing = chance.status == S.UNASSIGNED, chance.status == S.DEVELOPING
@@ -109,19 +98,6 @@ def chance_actions(*, user, chance: SalesChance) -> dict[str, bool]:
         "plan": developing and sales_plan_policy.can(user, "change", SalesPlan(chance=chance)),
         "develop": developing and sales_chance_policy.can(user, "develop", chance),
     }
-
-
-def plan_row_permissions(*, user, rows: list[SalesChance]) -> None:
-    """`row.allowed` for the plan list: make plan, and execute/win/terminate (developing only)."""
-    row_permissions(policy=sales_chance_policy, user=user, actions=["develop"], rows=rows)
-    for row in rows:
-        developing = row.status == S.DEVELOPING
-        # Decided on the row itself: with the default roles (the sales manager plans every
-        # chance, an account manager sees only his own) this makes no query per row.
-        row.allowed["plan"] = developing and sales_plan_policy.can(
-            user, "change", SalesPlan(chance=row)
-        )
-        row.allowed["develop"] = developing and row.allowed["develop"]
 
 
 def chance_unassigned_count(user) -> int:

@@ -118,9 +118,22 @@ class Policy:
             return [user.pk]
         return data_scope_owner_ids(user, self.module)
 
-    def allowed_ids(self, user, action: str, qs: QuerySet) -> set:
-        """The pks of `qs` (e.g. one page of a list) on which `action` is allowed: one query."""
-        return set(self.scope(user, action, qs).values_list("pk", flat=True))
+    def allowed_ids(self, user, action: str, rows: QuerySet | list) -> set:
+        """
+        The pks of `rows` (a QuerySet, or the pks of one page of a list) on which `action` is
+        allowed: one query at most, none for a list of pks when the user's role decides for
+        every row (or for none).
+        """
+        if isinstance(rows, QuerySet):
+            return set(self.scope(user, action, rows).values_list("pk", flat=True))
+        pks = list(rows)
+        page = self.model._default_manager.filter(pk__in=pks)
+        scoped = self.scope(user, action, page) if pks else page.none()
+        if scoped is page:
+            return set(pks)
+        if scoped.query.is_empty():
+            return set()
+        return set(scoped.values_list("pk", flat=True))
 
     def grant(self, user, action: str, obj: Model) -> None:
         """Share one row explicitly; call from a service, in the transaction that decides it."""

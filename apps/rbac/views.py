@@ -10,14 +10,11 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, View
 from django.views.i18n import set_language as django_set_language
 
-from apps.rbac import selectors, services
-from apps.rbac.filters import AuditEventFilter, UserFilter
+from apps.rbac import lists, selectors, services
 from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCreateForm, UserForm
-from apps.rbac.models import bilingual_label
-from apps.rbac.policies import audit_policy, role_policy, user_policy
+from apps.rbac.policies import role_policy, user_policy
 from crm.exceptions import DomainError
-from crm.exports import column
-from crm.lists import ListPageView
+from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, ListPageView, col
 from crm.views import DomainErrorMixin, PolicyMixin
 
 
@@ -49,27 +46,8 @@ def set_language(request):
 
 
 class UserListView(ListPageView):
-    policy, action = user_policy, "view"
-    filterset_class = UserFilter
+    listing, title = lists.users, _("Users")
     template_name = "rbac/user_list.html"
-    sort_fields = {"username": "username", "full_name": "full_name", "last_login": "last_login"}
-    default_sort = "username"
-    export_filename = "users"
-    export_columns = [
-        column(_("Username"), "username"),
-        column(_("Full name"), "full_name"),
-        column(_("Role"), "role__name", "role__name_en", format=bilingual_label),
-        column(_("Active"), "is_active"),
-        column(_("Last login"), "last_login"),
-    ]
-
-    def base_queryset(self):
-        return selectors.user_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        allowed = user_policy.allowed(user, ["add", "change", "disable"])
-        return super().get_context_data(allowed=allowed, **kwargs)
 
 
 class UserCreateView(PolicyMixin, DomainErrorMixin, FormView):
@@ -140,16 +118,21 @@ class UserSetActiveView(PolicyMixin, View):
         return redirect("rbac:user-list")
 
 
-class RoleListView(PolicyMixin, ListView):
-    policy, action = role_policy, "view"
+class RoleListView(ListLayoutMixin, PolicyMixin, ListView):
+    policy, action, title = role_policy, "view", _("Roles")
     template_name = "rbac/role_list.html"
+    columns = (
+        col("pk", _("No.")),
+        col("name", _("Role name"), phone=TITLE),
+        col("description", _("Description"), phone=FACT),
+        col("users", _("Users"), phone=FACT),
+        col("rights", _("Rights"), phone=FACT),
+        col("state", _("State"), phone=STATUS),
+    )
+    row_actions, page_actions = ("change",), ("add",)
 
     def get_queryset(self):
         return selectors.role_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        allowed = role_policy.allowed(self.request.user, ["add", "change"])
-        return super().get_context_data(allowed=allowed, **kwargs)
 
 
 class RoleCreateView(PolicyMixin, DomainErrorMixin, FormView):
@@ -204,12 +187,6 @@ class RoleRightsView(PolicyMixin, DomainErrorMixin, FormView):
 
 
 class AuditEventListView(ListPageView):
-    policy, action = audit_policy, "view"
-    filterset_class = AuditEventFilter
+    listing, title, read_only = lists.audit_events, _("Audit log"), True
     paginate_by = settings.CRM_AUDIT_PAGE_SIZE
     template_name = "rbac/auditevent_list.html"
-    sort_fields = {"created_at": "created_at"}
-    default_sort = "-created_at"
-
-    def base_queryset(self):
-        return selectors.audit_event_list(user=self.request.user)

@@ -21,16 +21,24 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.customers.models import Customer
-from crm.models import TimeStampedModel
+from crm.models import StatusBadge, TimeStampedModel
 
 
-class ServiceTicket(TimeStampedModel):
+class ServiceTicket(StatusBadge, TimeStampedModel):
     class Status(models.TextChoices):
         CREATED = "created", _("New")
         ASSIGNED = "assigned", _("Assigned")
         HANDLED = "handled", _("Handled")
         FEEDBACK = "feedback", _("Feedback received")
         ARCHIVED = "archived", _("Archived")
+
+    STATUS_BADGES = {
+        Status.CREATED: "info",
+        Status.ASSIGNED: "primary",
+        Status.HANDLED: "success",
+        Status.FEEDBACK: "success",
+        Status.ARCHIVED: "secondary",
+    }
 
     # Feedback with at least this satisfaction archives the ticket; below it goes back (§3.4).
     SATISFIED_FROM = 3

@@ -5,13 +5,12 @@ from functools import cached_property
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
 from apps.rbac.policies import service_ticket_policy
 from apps.rbac.selectors import record_history
-from apps.service import selectors, services
-from apps.service.filters import TicketArchiveFilter, TicketFilter
+from apps.service import lists, selectors, services
 from apps.service.forms import (
     TicketAssignForm,
     TicketCreateForm,
@@ -20,7 +19,6 @@ from apps.service.forms import (
 )
 from apps.service.models import ServiceTicket
 from crm.exceptions import DomainError
-from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.select_options import RenderedOptions
 from crm.views import DomainErrorMixin, PolicyMixin
@@ -32,54 +30,20 @@ def _name(user) -> str:
     return user.display_name if user else ""
 
 
-EXPORT_COLUMNS = [
-    column(gettext_lazy("No."), "pk"),
-    column(gettext_lazy("Customer number"), "customer__number"),
-    column(gettext_lazy("Customer"), "customer__name"),
-    column(gettext_lazy("Summary"), "title"),
-    column(gettext_lazy("Service type"), "type_label"),
-    column(gettext_lazy("Status"), "status", choices=S),
-    column(gettext_lazy("Created by"), user_name("created_by")),
-    column(gettext_lazy("Created at"), "created_at"),
-    column(pgettext_lazy("service", "Assigned to"), user_name("assignee")),
-    column(pgettext_lazy("service", "Assigned at"), "assigned_at"),
-    column(gettext_lazy("Handled by"), user_name("handled_by")),
-    column(gettext_lazy("Handled at"), "handled_at"),
-    column(gettext_lazy("Satisfaction"), "satisfaction"),
-]
-
-
 class TicketListView(ListPageView):
-    """The stage lists: scoped by a selector, filtered, sorted, paginated, exportable."""
+    """The stage lists (apps.service.lists), one template: `stage` picks the row's actions."""
 
-    policy = service_ticket_policy
-    filterset_class = TicketFilter
-    sort_fields = {
-        "created_at": "created_at",
-        "customer": "customer__name",
-        "title": "title",
-        "waiting": "waiting_since",
-    }
-    default_sort = "waiting"
-    export_columns = EXPORT_COLUMNS
-    selector = staticmethod(selectors.ticket_archive_list)  # each page sets its own
-    row_actions: list[str] = []
-
-    def base_queryset(self):
-        return self.selector(user=self.request.user)
+    template_name = "service/ticket_list.html"
+    stage = ""
 
     def get_context_data(self, **kwargs):
-        allowed = service_ticket_policy.allowed(self.request.user, ["view", *self.row_actions])
         return super().get_context_data(
-            overdue_days=selectors.overdue_days(), allowed=allowed, **kwargs
+            stage=self.stage, overdue_days=selectors.overdue_days(), **kwargs
         )
 
 
 class TicketAssignListView(TicketListView):
-    action, selector = "assign", staticmethod(selectors.ticket_assign_list)
-    template_name = "service/ticket_assign_list.html"
-    export_filename = "services-new"
-    row_actions = ["assign", "delete"]
+    listing, title, stage = lists.to_assign, gettext_lazy("Assign service"), "assign"
 
     def get_context_data(self, **kwargs):
         managers = selectors.account_manager_list()
@@ -88,25 +52,15 @@ class TicketAssignListView(TicketListView):
 
 
 class TicketHandleListView(TicketListView):
-    action, selector = "handle", staticmethod(selectors.ticket_handle_list)
-    template_name = "service/ticket_handle_list.html"
-    export_filename = "services-to-handle"
-    row_actions = ["handle"]
+    listing, title, stage = lists.to_handle, gettext_lazy("Handle service"), "handle"
 
 
 class TicketFeedbackListView(TicketListView):
-    action, selector = "feedback", staticmethod(selectors.ticket_feedback_list)
-    template_name = "service/ticket_feedback_list.html"
-    export_filename = "services-for-feedback"
-    row_actions = ["feedback"]
+    listing, title, stage = lists.for_feedback, gettext_lazy("Service feedback"), "feedback"
 
 
 class TicketArchiveListView(TicketListView):
-    action, selector = "view", staticmethod(selectors.ticket_archive_list)
-    filterset_class = TicketArchiveFilter
-    template_name = "service/ticket_archive_list.html"
-    default_sort = "-created_at"
-    export_filename = "services"
+    listing, title, stage = lists.archive, gettext_lazy("Service archive"), "archive"
 
 
 class TicketCreateView(PolicyMixin, DomainErrorMixin, FormView):

@@ -47,3 +47,12 @@ def label_of(value, labels: dict):
 def selecting(options, value):
     """{{ options|selecting:row.value }}: see crm.select_options."""
     return options.selecting(value)
+
+
+@register.simple_tag(takes_context=True)
+def cell(context, key: str, extra: str = "") -> str:
+    """The attributes of a list row's cell (templates/layouts/list.html): its place in the
+    phone card and its label there, from the page's column `key` (crm.lists.ListColumn)."""
+    column = context["columns_by_key"][key]
+    classes = f"{column.css} {extra}" if extra else column.css
+    return format_html(' class="{}" data-label="{}"', classes, column.label)

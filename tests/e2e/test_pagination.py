@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Count
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic.list import MultipleObjectMixin
 from playwright.sync_api import expect
@@ -23,11 +23,12 @@ from apps.notifications.models import Notification
 from apps.rbac.models import User
 from apps.rbac.policies import customer_policy
 from apps.rbac.services.audit import audit_event_create
+from bench.pages import served
 from tests.factories import CustomerFactory
 from tests.imports.factories import batch_factory
 from tests.rbac.url_matrix import ADMIN, AM, EX, SM
 from tests.service.factories import ticket_in
-from tests.url_matrices import merged
+from tests.url_matrices import list_page_names, merged
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -38,24 +39,15 @@ ROWS = "main tbody tr, main .list-group-item"
 
 
 def list_views() -> dict[str, tuple]:
-    """{url name: (view class, URL arguments)} of every list page the project serves."""
+    """{url name: (view class, URL arguments)} of every paginated list page the project
+    serves (tests.url_matrices.list_page_names: the one enumeration of list pages)."""
+    views = served({})
     found = {}
-
-    def walk(patterns, namespace=""):
-        for entry in patterns:
-            if hasattr(entry, "url_patterns"):
-                walk(
-                    entry.url_patterns,
-                    f"{namespace}{entry.namespace}:" if entry.namespace else namespace,
-                )
-                continue
-            view = getattr(entry.callback, "view_class", None)
-            name = f"{namespace}{entry.name}"
-            if view and issubclass(view, MultipleObjectMixin) and not name.startswith("admin:"):
-                found[name] = (view, tuple(entry.pattern.converters))
-
-    walk(get_resolver().url_patterns)
-    return {name: found[name] for name in sorted(found) if name not in NOT_PAGINATED}
+    for name in list_page_names():
+        callback, arguments = views[name]
+        if issubclass(callback.view_class, MultipleObjectMixin) and name not in NOT_PAGINATED:
+            found[name] = (callback.view_class, arguments)
+    return found
 
 
 def viewer(name: str) -> User:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from apps.customers.models.customers import Customer
-from crm.models import TimeStampedModel
+from crm.models import StatusBadge, TimeStampedModel
 
 
 class ChurnScanRun(TimeStampedModel):
@@ -66,13 +66,19 @@ class ChurnQuerySet(models.QuerySet):
         return self.filter(status__in=Churn.OPEN_STATUSES)
 
 
-class Churn(TimeStampedModel):
+class Churn(StatusBadge, TimeStampedModel):
     class Status(models.IntegerChoices):
         WARNING = 1, _("Warning")
         POSTPONED = 2, _("Postponed")
         CONFIRMED = 3, _("Confirmed lost")
         RECOVERED = 4, _("Recovered")
 
+    STATUS_BADGES = {
+        Status.WARNING: "warning",
+        Status.POSTPONED: "info",
+        Status.CONFIRMED: "danger",
+        Status.RECOVERED: "success",
+    }
     TRANSITIONS = {
         Status.WARNING: {Status.POSTPONED, Status.CONFIRMED, Status.RECOVERED},
         Status.POSTPONED: {Status.POSTPONED, Status.CONFIRMED, Status.RECOVERED},

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.basedata.models import Product
-from crm.models import TimeStampedModel
+from crm.models import StatusBadge, TimeStampedModel
 from crm.validators import validate_phone, validate_postcode, validate_website
 
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -24,11 +24,13 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(manager=user)
 
 
-class Customer(TimeStampedModel):
+class Customer(StatusBadge, TimeStampedModel):
     class Status(models.TextChoices):
         NORMAL = "1", _("Normal")
         LOST = "2", pgettext_lazy("customer status", "Lost")
         DELETED = "3", _("Deleted")
+
+    STATUS_BADGES = {Status.NORMAL: "success", Status.LOST: "danger", Status.DELETED: "secondary"}
 
     number = models.CharField(_("customer number"), max_length=17, unique=True, db_column="cust_no")
     name = models.CharField(_("name"), max_length=100, db_column="cust_name", db_index=True)

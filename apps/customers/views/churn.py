@@ -6,52 +6,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView
 
-from apps.customers import selectors, services
-from apps.customers.churn_filters import ChurnFilter
+from apps.customers import lists, selectors, services
 from apps.customers.churn_forms import ChurnConfirmForm, ChurnPostponeForm
-from apps.customers.models import Churn
 from apps.rbac.policies import churn_policy, churn_scan_policy
 from apps.rbac.selectors import record_history
-from crm.exports import column, user_name
-from crm.lists import ListPageView
-from crm.paginators import CappedCountPaginator
+from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, ListPageView, col
 from crm.views import DomainErrorMixin, PolicyMixin
 
 
 class ChurnListView(ListPageView):
-    policy, action = churn_policy, "view"
-    filterset_class = ChurnFilter
+    listing, title = lists.churn, _("Customer churn")
     template_name = "customers/churn_list.html"
-    sort_fields = {
-        "id": "pk",
-        "customer": "customer__name",
-        "manager": "customer__manager__full_name",
-        "last_order_date": "last_order_date",
-        "lost_date": "lost_date",
-        "status": "status",
-        "created_at": "created_at",
-    }
-    default_sort = "-created_at"
-    export_filename = "churn"
-    export_columns = [
-        column(_("No."), "pk"),
-        column(_("Customer"), "customer__name"),
-        column(_("Account manager"), user_name("customer__manager")),
-        column(_("Last order date"), "last_order_date"),
-        column(_("Confirmed lost on"), "lost_date"),
-        column(_("Status"), "status", choices=Churn.Status),
-        column(_("Detected on"), "created_at"),
-        column(_("Reason"), "reason"),
-    ]
-
-    def base_queryset(self):
-        return selectors.churn_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        page = self.base_queryset().filter(pk__in=[c.pk for c in context["object_list"]])
-        context["changeable"] = churn_policy.allowed_ids(self.request.user, "change", page)
-        return context
 
 
 class ChurnDetailView(PolicyMixin, TemplateView):
@@ -122,13 +87,23 @@ class ChurnConfirmView(ChurnTransitionView):
         return self.done()
 
 
-class ChurnScanView(PolicyMixin, ListView):
+class ChurnScanView(ListLayoutMixin, PolicyMixin, ListView):
     """GET: the schedule and the last runs (when, how long, what they found). POST: run now."""
 
-    policy, action = churn_scan_policy, "run"
+    policy, action, title = churn_scan_policy, "run", _("Churn scan")
     template_name = "customers/churn_scan.html"
-    paginate_by = 20
-    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
+    paginate_by, read_only = 20, True
+    columns = (
+        col("pk", _("No."), phone=TITLE),
+        col("started", _("Started"), phone=FACT),
+        col("duration", _("Duration")),
+        col("requested_by", _("Requested by")),
+        col("status", _("Status"), phone=STATUS),
+        col("warned", _("New warnings"), phone=FACT),
+        col("recovered", _("Recovered"), phone=FACT),
+        col("notified", _("Managers notified")),
+        col("error", _("Error")),
+    )
 
     def get_queryset(self):
         return selectors.churn_scan_run_list(user=self.request.user)

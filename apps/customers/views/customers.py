@@ -6,8 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from apps.customers import selectors, services
-from apps.customers.filters import CustomerFilter
+from apps.customers import lists, selectors, services
 from apps.customers.forms import (
     ActivityCreateForm,
     ActivityForm,
@@ -15,50 +14,20 @@ from apps.customers.forms import (
     LinkmanCreateForm,
     LinkmanForm,
 )
-from apps.customers.models import Activity, Churn, Customer, Linkman
+from apps.customers.models import Activity, Churn, Linkman
 from apps.customers.sections import customer_sections
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
 from apps.rbac.selectors import record_history
-from crm.exports import column, user_name
-from crm.lists import ListPageView
-from crm.paginators import CappedCountPaginator
+from crm.lists import FACT, TITLE, ListLayoutMixin, ListPageView, col
 from crm.views import DomainErrorMixin, PolicyMixin
 
 
 class CustomerListView(ListPageView):
-    policy, action = customer_policy, "view"
-    filterset_class = CustomerFilter
+    listing, title = lists.customers, _("Customers")
     template_name = "customers/customer_list.html"
-    sort_fields = {
-        "number": "number",
-        "name": "name",
-        "region": "region",
-        "level": "level",
-        "manager": "manager__full_name",
-    }
-    default_sort = "-number"
-    export_filename = "customers"
-    export_columns = [
-        column(_("customer number"), "number"),
-        column(_("name"), "name"),
-        column(_("region"), "region"),
-        column(_("account manager"), user_name("manager")),
-        column(_("level"), "level"),
-        column(_("status"), "status", choices=Customer.Status),
-        column(_("telephone"), "tel"),
-        column(_("address"), "address"),
-    ]
-
-    def base_queryset(self):
-        return selectors.customer_list(user=self.request.user)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(labels=selectors.customer_labels(), **kwargs)
-        page = [c.pk for c in context["object_list"]]
-        user, qs = self.request.user, self.base_queryset().filter(pk__in=page)
-        context["changeable"] = customer_policy.allowed_ids(user, "change", qs)
-        context["deletable"] = customer_policy.allowed_ids(user, "delete", qs)
-        return context
+        return super().get_context_data(labels=selectors.customer_labels(), **kwargs)
 
 
 class CustomerMixin(PolicyMixin):
@@ -133,7 +102,7 @@ class CustomerDeleteView(CustomerMixin, TemplateView):
         return redirect("customers:customer-list")
 
 
-class ChildListView(CustomerMixin, TemplateView):
+class ChildListView(ListLayoutMixin, CustomerMixin, TemplateView):
     """The linkmen or the activities of one customer."""
 
     model = Linkman
@@ -146,16 +115,31 @@ class ChildListView(CustomerMixin, TemplateView):
         can_change = self.child_policy.can(
             self.request.user, "change", self.model(customer=self.customer)
         )
-        return super().get_context_data(rows=rows, can_change=can_change, **kwargs)
+        return super().get_context_data(object_list=rows, can_change=can_change, **kwargs)
 
 
 class LinkmanListView(ChildListView):
-    template_name = "customers/linkman_list.html"
+    template_name, title = "customers/linkman_list.html", _("Linkmen")
+    columns = (
+        col("name", _("Name"), phone=TITLE),
+        col("sex", _("Sex")),
+        col("position", _("Position"), phone=FACT),
+        col("tel", _("Office phone"), phone=FACT),
+        col("mobile", _("Mobile"), phone=FACT),
+        col("memo", _("Memo")),
+    )
 
 
 class ActivityListView(ChildListView):
     model, child_policy = Activity, activity_policy
-    template_name = "customers/activity_list.html"
+    template_name, title = "customers/activity_list.html", _("Activities")
+    columns = (
+        col("date", _("Time"), phone=FACT),
+        col("place", _("Place"), phone=FACT),
+        col("title", _("Summary"), phone=TITLE),
+        col("description", _("Details")),
+        col("remark", _("Remark")),
+    )
 
 
 class ChildFormView(PolicyMixin, DomainErrorMixin, FormView):
@@ -252,12 +236,18 @@ class ActivityDeleteView(ChildDeleteView):
     model, policy = Activity, activity_policy
 
 
-class OrderListView(CustomerMixin, ListView):
+class OrderListView(ListLayoutMixin, CustomerMixin, ListView):
     """The customer's order history (read-only, from the sales system)."""
 
-    template_name = "customers/order_list.html"
+    template_name, title = "customers/order_list.html", _("Order history")
     paginate_by = 10
-    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
+    columns = (
+        col("number", _("Order number"), phone=TITLE),
+        col("date", _("Date"), phone=FACT),
+        col("address", _("Delivery address")),
+        col("status", _("Status"), phone=FACT),
+        col("total", _("Total (CNY)"), phone=FACT, align="end"),
+    )
 
     def get_queryset(self):
         return selectors.order_list(customer=self.customer)

@@ -8,15 +8,13 @@ row that user may not see.
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
-from django.test import RequestFactory
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
-from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 
 from apps.imports.catalog import KINDS
 from apps.jobs.services import job_create
 from crm.exceptions import DomainError
-from crm.exports import ensure_fits, export_rows, write
+from crm.exports import ensure_fits, write
 from crm.lists import ListPageView
 
 LIST_EXPORT_JOB, KIND_EXPORT_JOB = "imports.list_export", "imports.kind_export"
@@ -24,8 +22,9 @@ FORMATS = ("csv", "xlsx")
 PROGRESS_EVERY = 1000
 
 
-def _list_view(url_name: str, kwargs: dict):
-    """The list page behind `url_name`, or None if it is not an exportable list page."""
+def _listing(url_name: str, kwargs: dict):
+    """The list definition of the page behind `url_name`, or None if it is not an exportable
+    list page (crm.lists)."""
     try:
         match = resolve(reverse(url_name, kwargs=kwargs))
     except (NoReverseMatch, Resolver404):
@@ -33,15 +32,15 @@ def _list_view(url_name: str, kwargs: dict):
     view_class = getattr(match.func, "view_class", None)
     if view_class is None or not issubclass(view_class, ListPageView):
         return None
-    return view_class if view_class.export_columns else None
+    return view_class.listing if view_class.listing.export_columns else None
 
 
 def list_export_request(*, actor, url_name: str, kwargs: dict, query: str, fmt: str, language: str):
     """Queue the export of a list page's current filter; the job page offers the file."""
-    view_class = _list_view(url_name, kwargs)
-    if view_class is None or fmt not in FORMATS:
+    listing = _listing(url_name, kwargs)
+    if listing is None or fmt not in FORMATS:
         raise DomainError(_("This page cannot be exported."))
-    if not view_class.policy.can(actor, view_class.action):
+    if not listing.policy.can(actor, listing.action):
         raise PermissionDenied
     query = QueryDict(query, mutable=True)
     for name in ("export", "page"):
@@ -62,31 +61,16 @@ def list_export_request(*, actor, url_name: str, kwargs: dict, query: str, fmt: 
 def list_export_job(context) -> dict:
     """The job imports.list_export: the list's rows as its owner sees them, in a file."""
     params, user = context.params, context.job.created_by
-    view = _view_as(user, params)
-    filterset = view.get_filterset(view.get_filterset_class())
-    # No filter at all (the "export" parameter was the only one) leaves the filterset unbound:
-    # every row, as the list page shows them, not none (is_valid() is False when unbound).
-    valid = not filterset.is_bound or filterset.is_valid()
-    rows = filterset.qs if valid else filterset.queryset.none()
-    headers = [force_str(col.header) for col in view.export_columns]
-    values, cells = export_rows(rows, view.export_columns)
-    table = map(cells, values.iterator(chunk_size=2000))
-    return _write(
-        context, rows.count(), f"{view.export_filename}.{params['format']}", headers, table
-    )
-
-
-def _view_as(user, params):
-    view_class = _list_view(params["url_name"], params["kwargs"])
-    if view_class is None or user is None or not view_class.policy.can(user, view_class.action):
+    listing = _listing(params["url_name"], params["kwargs"])
+    if listing is None or user is None or not listing.policy.can(user, listing.action):
         raise DomainError(_("You may no longer see this list."))
-    path = reverse(params["url_name"], kwargs=params["kwargs"])
-    request = RequestFactory().get(path, QueryDict(params["query"]))
-    request.user = user
-    request.htmx = False
-    view = view_class()
-    view.setup(request, **params["kwargs"])
-    return view
+    # No filter at all (the "export" parameter was the only one) leaves the filter set
+    # unbound: every row, as the list page shows them.
+    rows = listing.rows(user, QueryDict(params["query"]))
+    headers, values, cells = listing.export_table(rows)
+    table = map(cells, values.iterator(chunk_size=2000))
+    filename = f"{listing.export_filename}.{params['format']}"
+    return _write(context, rows.count(), filename, headers, table)
 
 
 def kind_export_request(*, actor, kind: str, fmt: str, language: str):

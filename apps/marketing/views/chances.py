@@ -9,57 +9,21 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, View
 
-from apps.marketing import selectors, services
-from apps.marketing.filters import SalesChanceFilter
+from apps.marketing import lists, selectors, services
 from apps.marketing.forms import SalesChanceAssignForm, SalesChanceCreateForm, SalesChanceForm
 from apps.marketing.models import SalesChance
 from apps.rbac.policies import sales_chance_policy
 from apps.rbac.selectors import record_history
 from crm.exceptions import DomainError
-from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin, PolicyMixin
-
-CHANCE_COLUMNS = [
-    column(_("No."), "pk"),
-    column(_("Customer name"), "customer_name"),
-    column(_("Summary"), "title"),
-    column(_("Linkman"), "linkman"),
-    column(_("Linkman phone"), "tel"),
-    column(_("Success rate (%)"), "rate"),
-    column(_("Source"), "source"),
-    column(_("Created by"), user_name("created_by")),
-    column(_("Created at"), "created_at"),
-]
-CHANCE_SORTS = {
-    "id": "pk",
-    "customer_name": "customer_name",
-    "title": "title",
-    "linkman": "linkman",
-    "created_at": "created_at",
-}
 
 
 class ChanceListView(ListPageView):
     """The unassigned chances (state 1) with edit, delete and assign per row."""
 
-    policy, action = sales_chance_policy, "view"
-    filterset_class = SalesChanceFilter
+    listing, title = lists.chances, _("Sales chances")
     template_name = "marketing/chance_list.html"
-    sort_fields, default_sort = CHANCE_SORTS, "-created_at"
-    export_columns, export_filename = CHANCE_COLUMNS, "sales-chances"
-
-    def base_queryset(self):
-        return selectors.chance_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, rows = self.request.user, list(context["object_list"])
-        selectors.row_permissions(
-            policy=sales_chance_policy, user=user, actions=["change", "delete", "assign"], rows=rows
-        )
-        context.update(object_list=rows, allowed=sales_chance_policy.allowed(user, ["add"]))
-        return context
 
 
 class ChanceCreateView(PolicyMixin, DomainErrorMixin, FormView):

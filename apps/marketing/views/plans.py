@@ -13,14 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView, View
 
-from apps.marketing import selectors, services
-from apps.marketing.filters import SalesPlanFilter
+from apps.marketing import lists, selectors, services
 from apps.marketing.forms import PlanItemForm, PlanResultForm, PlanTodoForm
-from apps.marketing.models import SalesChance
-from apps.marketing.views.chances import CHANCE_COLUMNS, CHANCE_SORTS
 from apps.rbac.policies import sales_chance_policy, sales_plan_policy
 from crm.exceptions import DomainError
-from crm.exports import column, user_name
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin, PolicyMixin
 
@@ -28,34 +24,8 @@ from crm.views import DomainErrorMixin, PolicyMixin
 class PlanListView(ListPageView):
     """Chances in development and archived; an account manager sees those assigned to him."""
 
-    policy, action = sales_plan_policy, "view"
-    filterset_class = SalesPlanFilter
+    listing, title = lists.plans, gettext_lazy("Development plans")
     template_name = "marketing/plan_list.html"
-    sort_fields = {
-        **CHANCE_SORTS,
-        "assignee": "assignee__username",
-        "status": "status",
-        "assigned_at": "assigned_at",
-    }
-    default_sort = "-assigned_at"
-    export_filename = "development-plans"
-    export_columns = [
-        *CHANCE_COLUMNS,
-        column(gettext_lazy("Assigned to"), user_name("assignee")),
-        column(gettext_lazy("Assigned at"), "assigned_at"),
-        column(gettext_lazy("Plan items"), "plan_count"),
-        column(gettext_lazy("State"), "status", choices=SalesChance.Status),
-    ]
-
-    def base_queryset(self):
-        return selectors.plan_chance_list(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows = list(context["object_list"])
-        selectors.plan_row_permissions(user=self.request.user, rows=rows)
-        context["object_list"] = rows
-        return context
 
 
 class PlanChanceMixin(PolicyMixin):
