@@ -318,6 +318,12 @@ def _role(user):
     return _kw(Role.objects.filter(code=EX).values_list("pk", flat=True).first())
 
 
+def _department(user):
+    from apps.rbac.models import Department
+
+    return _kw(Department.objects.order_by("-depth").values_list("pk", flat=True).first())
+
+
 def _developing(owner_required):
     return _chance(status=2, owner="assignee", am_only=owner_required)
 
@@ -325,6 +331,7 @@ def _developing(owner_required):
 SAMPLERS = {
     "rbac:user-": _user,
     "rbac:role-": _role,
+    "rbac:department-": _department,
     "customers:": _customer,
     "customers:linkman-": _own("customers.Linkman"),
     "customers:linkman-list": _customer,

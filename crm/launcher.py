@@ -16,7 +16,6 @@ import sys
 import time
 from pathlib import Path
 
-from apps.demo.logins import demo_login_lines
 from crm.preflight import answers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -165,14 +164,13 @@ def main() -> int:
         ensure_postgres_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input", "-v", "0")
     manage(env, "collectstatic", "--no-input", "-v", "0")
-    manage(env, "seed_demo", "--no-logins")
+    manage(env, "seed_demo")  # which prints the demo logins (the frame knows no demo user)
     host = env.get("CRM_BIND", "127.0.0.1:8000")
     children = [Supervised("web server", env, [*WEB_COMMAND, "--bind", host])]
     if with_celery:
         children.append(Supervised("Celery worker", env, WORKER_COMMAND))
         children.append(Supervised("Celery beat", env, BEAT_COMMAND))
     print(f"\nCRM is running at http://{host}/  (Ctrl-C stops it)", flush=True)
-    print("\n".join(demo_login_lines()), flush=True)
     # Ctrl-C arrives as SIGINT; `kill` or a supervisor sends SIGTERM: both stop everything.
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -15,6 +15,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as django_bad_request
 from django.views.generic import TemplateView
 
@@ -198,6 +199,7 @@ FAVICON = Path(settings.BASE_DIR) / "static" / "favicon.ico"
 
 
 @login_not_required
+@require_safe
 def favicon(request) -> HttpResponse:
     """/favicon.ico, which browsers ask every site for whatever its pages link."""
     response = HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")

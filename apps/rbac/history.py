@@ -227,4 +227,6 @@ ACTIONS = {
     "rbac.user.disable": Action(gettext_lazy("{actor} disabled the user")),
     "rbac.user.reset_password": Action(gettext_lazy("{actor} reset the password")),
     "rbac.role.set_rights": Action(gettext_lazy("{actor} changed the role's rights")),
+    "rbac.role.set_data_scopes": Action(gettext_lazy("{actor} changed the role's data scope")),
+    "rbac.department.move": Action(gettext_lazy("{actor} moved the department")),
 }

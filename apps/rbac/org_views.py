@@ -13,23 +13,28 @@ from apps.rbac.forms import DataScopesForm, DepartmentCreateForm, DepartmentForm
 from apps.rbac.policies import department_policy, role_policy
 from apps.rbac.services import org as services
 from crm.exceptions import DomainError
+from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, col
 from crm.views import DomainErrorMixin, PolicyMixin
 
 TREE = reverse_lazy("rbac:department-list")
 
 
-class DepartmentListView(PolicyMixin, ListView):
-    """The whole tree on one page, indented by depth (a company has tens of departments)."""
+class DepartmentListView(ListLayoutMixin, PolicyMixin, ListView):
+    """The tree in display order, indented by depth, 100 departments a page."""
 
-    policy, action = department_policy, "view"
+    policy, action, title = department_policy, "view", _("Departments")
     template_name = "rbac/department_list.html"
+    paginate_by = 100
+    columns = (
+        col("name", _("Department"), phone=TITLE),
+        col("head", _("Head"), phone=FACT),
+        col("users", _("Users"), phone=FACT),
+        col("state", _("State"), phone=STATUS),
+    )
+    row_actions, page_actions = ("add", "change", "delete"), ("add",)
 
     def get_queryset(self):
         return selectors.department_tree(user=self.request.user)
-
-    def get_context_data(self, **kwargs):
-        allowed = department_policy.allowed(self.request.user, ["add", "change", "delete"])
-        return super().get_context_data(allowed=allowed, **kwargs)
 
 
 class DepartmentCreateView(PolicyMixin, DomainErrorMixin, FormView):
@@ -97,6 +102,7 @@ class DepartmentDeleteView(PolicyMixin, View):
     """POST only: deletes an empty department, or says why it cannot."""
 
     policy, action = department_policy, "delete"
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         department = self.get_object()

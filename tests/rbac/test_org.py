@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from apps.customers.models import Customer
 from apps.rbac.models import AuditEvent, DataScope, Department, Role
@@ -13,6 +14,13 @@ from tests.factories import CustomerFactory, UserFactory
 from tests.service.factories import ServiceTicketFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The messages below are read in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -414,6 +414,7 @@ POST_EXPECTED = {
     "customers:churn-list": post(anon="login", admin=403, sm=405, am=405, ex=403),
     "customers:churn-scan": post(anon="login", admin=302, sm=403, am=403, ex=403),
     "customers:customer-list": post(anon="login", admin=403, sm=405, am=405, ex=403),
+    "favicon": post(anon=405, admin=405, sm=405, am=405, ex=405),
     "home": post(anon="login", admin=405, sm=405, am=405, ex=405),
     "imports:batch-create": post(anon="login", admin=200, sm=200, am=200, ex=403),
     "imports:batch-list": post(anon="login", admin=405, sm=405, am=405, ex=403),

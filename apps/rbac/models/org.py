@@ -39,6 +39,11 @@ class Department(BilingualLabelMixin, MP_Node, TimeStampedModel):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def indent_class(self) -> str:
+        """The CSS class that indents the department under its parent in the tree's list."""
+        return f"department-depth-{self.depth}"
+
 
 class DataScope(models.Model):
     """数据权限: how far a role's "own rows" reach in one module. No row means 本人 (own)."""

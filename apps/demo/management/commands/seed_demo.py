@@ -25,20 +25,14 @@ class Command(BaseCommand):
             default=2026,
             help="random seed; the same seed on the same day gives the same data",
         )
-        parser.add_argument(
-            "--no-logins",
-            action="store_true",
-            help="do not print the demo logins (make run prints them once the CRM is up)",
-        )
 
-    def handle(self, *args, customers, seed, no_logins, **options):
+    def handle(self, *args, customers, seed, **options):
         try:
             result = demo_seed(customers=customers, seed=seed)
         except (ValueError, Role.DoesNotExist) as exc:
             raise CommandError(str(exc)) from exc
         self._report(result)
-        if not no_logins:
-            self.stdout.write("\n".join(demo_login_lines()))
+        self.stdout.write("\n".join(demo_login_lines()))  # make run shows them this once
 
     def _report(self, result: DemoResult) -> None:
         ref = result.reference
