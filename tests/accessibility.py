@@ -80,7 +80,6 @@ ADMIN_PAGES = {
         "admin:basedata_dictitem_add",
         "admin:basedata_dictitem_change",
         "admin:basedata_dictitem_history",
-        "admin:basedata_dictitem_delete",
     )
 }
 ANSWERS = {**EXPECTED, **ADMIN_PAGES}
@@ -91,6 +90,7 @@ class Page:
     name: str
     url: str
     html: bytes  # as the server sent it to the client that found the page
+    status: int = 200
 
 
 def sample_urls() -> dict[str, str]:
@@ -107,17 +107,18 @@ def sample_urls() -> dict[str, str]:
     return urls
 
 
-def is_document(response) -> bool:
+def is_document(response, status: int = 200) -> bool:
     """A whole HTML page (not an htmx fragment, a file or a redirect)."""
     return (
-        response.status_code == 200
+        response.status_code == status
         and "text/html" in response.get("Content-Type", "")
         and response.content.lstrip()[:15].lower() == b"<!doctype html>"
     )
 
 
 def html_pages(principal: str, client: Client, urls: dict[str, str]) -> list[Page]:
-    """The URLs the matrix opens to `principal` that answer `client` with an HTML page.
+    """The URLs the matrix opens to `principal` that answer `client` with an HTML page, and the
+    error pages he can meet: 403 (the first URL the matrix refuses him) and 404.
 
     The first is where a user starts: the home page, or the login page for anonymous.
     """
@@ -128,6 +129,11 @@ def html_pages(principal: str, client: Client, urls: dict[str, str]) -> list[Pag
         response = client.get(urls[name])
         if is_document(response):
             pages.append(Page(name, urls[name], response.content))
+    refused = [urls[name] for name in sorted(urls) if ANSWERS[name][principal] == 403]
+    for status, url in ((403, refused[0] if refused else None), (404, "/no-such-page/")):
+        response = client.get(url) if url else None
+        if response and is_document(response, status):
+            pages.append(Page(f"error-{status}", url, response.content, status))
     return pages
 
 
@@ -208,7 +214,7 @@ class Audit:
         for number, entry in enumerate(pages if variant.every_page else pages[:1]):
             where = f"{principal} {variant.language} {variant.width} {entry.name} {entry.url}"
             response = page.goto(entry.url)
-            assert response.status == 200, where
+            assert response.status == entry.status, where
             self.check(page, where)
             if (number == 0 or variant.menu_open_on_every_page) and open_phone_menu(page):
                 self.check(page, f"{where} (menu open)")
