@@ -53,6 +53,7 @@ def audit(browser, live_server, principal, variants) -> None:
     assert not result.findings, "\n".join(result.findings)
 
 
+@pytest.mark.timeout(600)
 @pytest.mark.parametrize("principal", list(DEMO_LOGIN))
 def test_every_page_meets_wcag_2_2_aa(browser, live_server, principal):
     audit(browser, live_server, principal, DEFAULT)
