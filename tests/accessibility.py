@@ -37,8 +37,9 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 # axe-core's WCAG rules, then what axe leaves to a person and the product promises: a badge says
-# its status in words, a row coloured for its status (.table-warning…) carries such a badge,
-# every table has header cells, and where a page has several tables each is named (a caption).
+# its status in words, a row coloured for its status (.table-warning…) carries such a badge, a
+# chart has alt text, every table has header cells, and where a page has several tables each is
+# named (a caption).
 AXE_RUN = """async ([tags, impacts]) => {
   const result = await axe.run(document, {
     runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
@@ -57,6 +58,8 @@ AXE_RUN = """async ([tags, impacts]) => {
   own("row-status-text", "A row coloured for its status carries a badge that says it",
       [...document.querySelectorAll("tr[class*='table-']")]
         .filter(row => !row.querySelector(".badge")));
+  own("chart-alt", "A chart says in words what it shows (alt text)",
+      [...document.querySelectorAll("figure img")].filter(img => !img.alt.trim()));
   own("table-headers", "A table has header cells",
       tables.filter(t => !t.querySelector("th")));
   own("table-caption", "Where a page has several tables, each has a caption",
