@@ -21,13 +21,13 @@ from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from crm.downloads import attachment_header
 from crm.exceptions import DomainError
 
 FORMATS = {
@@ -187,5 +187,5 @@ def export_response(*, headers, rows, fmt: str, filename: str) -> HttpResponse:
         widths = column_widths(headers, rows)
         write_xlsx(stream, headers, rows, title=filename, widths=widths)
     response = HttpResponse(stream.getvalue(), content_type=FORMATS[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}")
+    response["Content-Disposition"] = attachment_header(f"{filename}.{fmt}")
     return response

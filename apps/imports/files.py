@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.imports import xlsx
 from apps.imports.catalog import ImportKind, normalise_header
@@ -33,7 +33,7 @@ FORBIDDEN_PARTS = ("vbaproject", "externallink", "activex", "embeddings/", "macr
 FORBIDDEN_TYPES = (b"macroenabled", b"vbaproject", b"externallink", b"activex", b"<!doctype")
 MAX_ZIP_ENTRIES = 10_000
 MAX_RATIO = 200  # uncompressed / compressed of one part; zip bombs reach thousands
-UNSAFE_MESSAGE = _lazy(
+UNSAFE_MESSAGE = gettext_lazy(
     "Workbooks with macros, external links or embedded objects are refused: save the sheet "
     "as a plain .xlsx workbook or as CSV."
 )

@@ -9,11 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, TemplateView, View
@@ -27,6 +26,7 @@ from apps.imports.workbooks import template_bytes
 from apps.jobs.views import job_context
 from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import import_batch_policy
+from crm.downloads import attachment_header, file_download
 from crm.exceptions import DomainError
 from crm.exports import FORMATS, column, user_name
 from crm.lists import ListPageView
@@ -208,7 +208,7 @@ class BatchFileView(PolicyMixin, View):
             stream = stored.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(stream, as_attachment=True, filename=self.filename(batch))
+        return file_download(stream, self.filename(batch))
 
     def filename(self, batch) -> str:
         return batch.original_name
@@ -236,7 +236,7 @@ class TemplateDownloadView(PolicyMixin, View):
         response = HttpResponse(
             template_bytes(fmt, import_kind.headers()), content_type=FORMATS[fmt]
         )
-        response["Content-Disposition"] = content_disposition_header(True, f"{kind}-template.{fmt}")
+        response["Content-Disposition"] = attachment_header(f"{kind}-template.{fmt}")
         return response
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.generic import ListView, TemplateView, View
 
 from apps.jobs import registry, selectors
+from crm.downloads import file_download
+from crm.paginators import CappedCountPaginator
 
 
 def job_context(job) -> dict:
@@ -31,6 +33,7 @@ def job_context(job) -> dict:
 class JobListView(LoginRequiredMixin, ListView):
     template_name = "jobs/job_list.html"
     paginate_by = settings.CRM_PAGE_SIZE
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
 
     def get_queryset(self):
         return selectors.job_list(user=self.request.user)
@@ -62,4 +65,4 @@ class JobDownloadView(LoginRequiredMixin, View):
             stream = job.result_file.open("rb")
         except FileNotFoundError:
             raise Http404 from None
-        return FileResponse(stream, as_attachment=True, filename=Path(job.result_file.name).name)
+        return file_download(stream, Path(job.result_file.name).name)

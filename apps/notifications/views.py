@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView, View
 
 from apps.notifications import selectors, services
+from crm.paginators import CappedCountPaginator
 
 
 class NotificationListView(LoginRequiredMixin, ListView):
@@ -16,6 +17,7 @@ class NotificationListView(LoginRequiredMixin, ListView):
 
     template_name = "notifications/notification_list.html"
     paginate_by = settings.CRM_PAGE_SIZE
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
 
     def get_queryset(self):
         return selectors.notification_list(user=self.request.user)

@@ -36,11 +36,17 @@ class _EqualsAny(Lookup):
 class Policy:
     """
     Permission decisions for one model. `owner_field` names the user field (a path such as
-    "customer__manager" is fine) that makes a row the user's own; a dict gives one per action,
-    and actions missing from it have no row rule.
+    "customer__manager" is fine) that makes a row the user's own, or a tuple of them (any one
+    makes the row his); a dict gives one per action, and actions missing from it have no row
+    rule.
     """
 
-    def __init__(self, model_label: str, *, owner_field: str | dict[str, str] | None = None):
+    def __init__(
+        self,
+        model_label: str,
+        *,
+        owner_field: str | tuple[str, ...] | dict[str, str | tuple[str, ...]] | None = None,
+    ):
         self.model_label = model_label
         self._owner_field = owner_field
 
@@ -49,10 +55,17 @@ class Policy:
         # Resolved lazily so that this module never imports the apps it rules over.
         return apps.get_model(self.model_label)
 
-    def owner_field(self, action: str) -> str | None:
-        if isinstance(self._owner_field, dict):
-            return self._owner_field.get(action)
-        return self._owner_field
+    def owner_fields(self, action: str) -> tuple[str, ...]:
+        """The paths to a user any one of which makes a row his own; () when no row rule."""
+        rule = self._owner_field
+        if isinstance(rule, dict):
+            rule = rule.get(action)
+        if rule is None:
+            return ()
+        return (rule,) if isinstance(rule, str) else tuple(rule)
+
+    def has_row_rule(self, action: str) -> bool:
+        return bool(self.owner_fields(action))
 
     def permission(self, action: str) -> str:
         meta = self.model._meta
@@ -83,13 +96,8 @@ class Policy:
         return {action: self.can(user, action, obj) for action in actions}
 
     def owns(self, user, action: str, obj: Model) -> bool:
-        owner_field = self.owner_field(action)
-        if owner_field is None:
-            return True
-        *path, last = owner_field.split("__")
-        for part in path:
-            obj = getattr(obj, part)
-        return getattr(obj, f"{last}_id") == user.pk
+        fields = self.owner_fields(action)
+        return not fields or any(_owner_id(obj, path) == user.pk for path in fields)
 
     def allowed_ids(self, user, action: str, qs: QuerySet) -> set:
         """The pks of `qs` (e.g. one page of a list) on which `action` is allowed: one query."""
@@ -110,15 +118,14 @@ class Policy:
         if user.is_superuser or user.has_perm(self.permission_all(action)):
             return qs
         by_role = user.has_perm(self.permission(action))
-        owner_field = self.owner_field(action)
-        if by_role and owner_field is None:
+        fields = self.owner_fields(action)
+        if by_role and not fields:
             return qs
-        shared = self.shared_rows(user, action, qs)
-        return (
-            qs.filter(self.own_rows(user, owner_field, qs) | shared)
-            if by_role
-            else qs.filter(shared)
-        )
+        rows = self.shared_rows(user, action, qs)
+        if by_role:
+            for owner_field in fields:
+                rows |= self.own_rows(user, owner_field, qs)
+        return qs.filter(rows)
 
     def own_rows(self, user, owner_field: str, qs: QuerySet) -> Q:
         """
@@ -171,6 +178,16 @@ class Policy:
         )
 
 
+def _owner_id(obj: Model, path: str):
+    """The id of the user at `path` ("customer__manager") from `obj`, without loading him."""
+    *hops, last = path.split("__")
+    for hop in hops:
+        obj = getattr(obj, hop)
+        if obj is None:
+            return None
+    return getattr(obj, f"{last}_id")
+
+
 # rbac
 user_policy = Policy("rbac.User")
 role_policy = Policy("rbac.Role")
@@ -196,10 +213,15 @@ sales_chance_policy = Policy(
 )
 sales_plan_policy = Policy("marketing.SalesPlan", owner_field="chance__assignee")
 
-# service: the assignee handles his tickets (SPEC §3.4)
+# service: the assignee handles his tickets (SPEC §3.4); an account manager sees the tickets he
+# created, those assigned to him and those of his customers (查看所有服务 sees every one)
 service_ticket_policy = Policy(
     "service.ServiceTicket",
-    owner_field={"handle": "assignee", "feedback": "created_by"},
+    owner_field={
+        "view": ("created_by", "assignee", "customer__manager"),
+        "handle": "assignee",
+        "feedback": "created_by",
+    },
 )
 
 # reports: company-wide, no row rule

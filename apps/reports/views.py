@@ -21,6 +21,7 @@ from apps.reports import charts, exporting, selectors, services
 from apps.reports.forms import FORMS
 from apps.reports.models import ReportSnapshot
 from apps.reports.registry import REPORTS
+from crm.downloads import attachment_header
 from crm.exports import FORMATS
 
 
@@ -172,8 +173,8 @@ class ChartView(PolicyMixin, View):
             services.snapshot_chart(snapshot, name, fmt), content_type=charts.CONTENT_TYPES[fmt]
         )
         if fmt == "png":
-            response["Content-Disposition"] = (
-                f'attachment; filename="{self.report}-{name}-{snapshot.pk}.png"'
+            response["Content-Disposition"] = attachment_header(
+                f"{self.report}-{name}-{snapshot.pk}.png"
             )
         # A snapshot never changes: the browser may keep it; private, reports are internal.
         response["Cache-Control"] = "private, max-age=86400"

@@ -2,10 +2,12 @@
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from apps.customers.models import Customer
 from apps.imports import files, services
@@ -235,7 +237,7 @@ def test_the_workbook_reader_reads_what_openpyxl_reads(write_only):
     assert (ours[1][2], ours[3][1], ours[4][0]) == (3, True, when)
 
 
-def test_a_workbook_declaring_entities_is_refused_unread(admin_user):
+def _declaring_entities() -> bytes:
     source = zipfile.ZipFile(io.BytesIO(xlsx_bytes(HEADERS, [ROW])))
     bomb = (
         b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 '
@@ -248,5 +250,34 @@ def test_a_workbook_declaring_entities_is_refused_unread(admin_user):
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = bomb + data[data.index(b"<worksheet") :]
             target.writestr(item, data)
-    messages = refused(admin_user, out.getvalue(), name="data.xlsx")
+    return out.getvalue()
+
+
+def test_a_workbook_declaring_entities_is_refused_unread(admin_user):
+    messages = refused(admin_user, _declaring_entities(), name="data.xlsx")
     assert "macros, external links or embedded objects" in messages[0]
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [
+        pytest.param(lambda: b"", "data.csv", id="empty"),
+        pytest.param(lambda: b"PK\x03\x04 not a zip", "data.xlsx", id="not a workbook"),
+        pytest.param(lambda: "客户".encode("utf-16"), "data.csv", id="encoding"),
+        pytest.param(lambda: csv_bytes(["x"], [["1"]]), "data.csv", id="columns"),
+        pytest.param(lambda: _with_part("xl/vbaProject.bin", b""), "data.xlsx", id="macros"),
+        pytest.param(
+            lambda: _with_part("xl/externalLinks/externalLink1.xml", b""), "d.xlsx", id="link"
+        ),
+        pytest.param(_declaring_entities, "data.xlsx", id="DTD"),
+    ],
+)
+def test_every_refusal_is_said_in_chinese_on_the_chinese_ui(admin_user, content, name):
+    with translation.override("zh-hans"):
+        messages = refused(admin_user, content(), name=name)
+
+    assert messages
+    assert all(CJK.search(message) for message in messages), messages

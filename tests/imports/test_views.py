@@ -198,3 +198,20 @@ def test_the_export_in_the_import_format_starts_a_job(
             reverse("imports:kind-export", args=["customers"]), {"format": "csv"}
         )
     assert response.url.startswith("/jobs/")
+
+
+def test_a_downloaded_file_is_named_safely_whatever_name_it_was_uploaded_with(
+    manager_client, sales_manager
+):
+    batch = check(sales_manager, "customers", WITH_BAD_ROW, name='evil<svg onload=1>"客户".csv')
+
+    file = manager_client.get(reverse("imports:batch-file", args=[batch.pk]))
+    errors = manager_client.get(reverse("imports:batch-errors", args=[batch.pk]))
+
+    assert file["Content-Disposition"] == (
+        "attachment; filename=\"evil_svg_onload_1.csv\"; filename*=UTF-8''"
+        "evil_svg%20onload%3D1_%E5%AE%A2%E6%88%B7_.csv"
+    )
+    assert "<" not in errors["Content-Disposition"]
+    assert errors["Content-Disposition"].endswith("%E5%AE%A2%E6%88%B7_-errors.xlsx")
+    assert "<" not in file["Content-Disposition"]

@@ -79,3 +79,34 @@ def test_a_revoked_grant_hides_the_row_again(rows, account_manager):
     customer_policy.revoke(account_manager, "view", rows["granted"])
 
     assert not customer_policy.can(account_manager, "view", rows["granted"])
+
+
+# Models every user of the feature reads in full, on purpose; any other model's "view" must
+# have a row rule, so that a new policy without one fails here instead of leaking rows.
+VIEW_WITHOUT_ROW_RULE = {
+    "rbac.User": "the system admin's user list",
+    "rbac.Role": "the system admin's role list",
+    "rbac.AuditEvent": "the system admin's audit log",
+    "basedata.DictItem": "reference data",
+    "basedata.Product": "the product catalogue",
+    "basedata.Storage": "stock levels",
+    "customers.ChurnScanRun": "the admin's scan log",
+    "marketing.SalesChance": "the chance pool is open to every account manager (SPEC §4)",
+    "reports.Report": "company-wide figures",
+    "reports.Dashboard": "company-wide figures",
+}
+
+
+def test_every_policy_scopes_view_by_row_or_says_why_not():
+    from apps.rbac import policies
+
+    unscoped = {
+        policy.model_label
+        for policy in vars(policies).values()
+        if isinstance(policy, policies.Policy) and not policy.has_row_rule("view")
+    }
+
+    assert unscoped == set(VIEW_WITHOUT_ROW_RULE), (
+        "a policy lets everyone with the feature read every row: give it a view owner_field "
+        "or, if that is intended, name it in VIEW_WITHOUT_ROW_RULE with the reason"
+    )

@@ -10,10 +10,10 @@ POST_EXPECTED: the answer to a POST on every other URL.
 Reading guide (SPEC §4 and apps/rbac/policies.py): an account manager acts on the customers he
 manages; a "view" grant lets him read a colleague's row (200 on the read pages) and never
 write it (403/404 on the write pages); the sales manager reads every customer and plans every
-chance; tickets and unassigned chances are readable by every account manager (the service
-archive and the chance pool); jobs and notifications are strictly personal (404 for anyone
-else, the system admin included); the system admin sees every import. 405 is a GET on a
-POST-only URL or a POST on a read-only page.
+chance; unassigned chances are readable by every account manager (the chance pool), a ticket
+by the account manager who created it, handles it or manages its customer; jobs and
+notifications are strictly personal (404 for anyone else, the system admin included); the
+system admin sees every import. 405 is a GET on a POST-only URL or a POST on a read-only page.
 """
 
 from tests.rbac.url_matrix import ADMIN, AM, ANON, EX, SM
@@ -362,7 +362,7 @@ OBJECT_EXPECTED = {
     "service:ticket-detail": {
         "own": answers(admin="403/403", sm="200/405", am="200/405", ex="403/403"),
         "other": answers(
-            anon="login/login", admin="403/403", sm="200/405", am="200/405", ex="403/403"
+            anon="login/login", admin="403/403", sm="200/405", am="404/405", ex="403/403"
         ),
         "shared": answers(admin="403/403", sm="200/405", am="200/405", ex="403/403"),
     },

@@ -402,7 +402,7 @@ def test_the_detail_of_a_ticket_from_before_rounds_existed_shows_its_handling(cl
         satisfaction=5,
     )
 
-    response = client_as("account_manager").get(ticket.get_absolute_url())
+    response = client_as("sales_manager").get(ticket.get_absolute_url())
 
     (round_,) = response.context["rounds"]
     assert (round_.handling, round_.satisfaction) == ("导入的处理记录", 5)

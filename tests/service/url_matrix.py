@@ -9,10 +9,10 @@ EXPECTED = {
     "service:ticket-handle-list": only(AM),
     "service:ticket-feedback-list": only(AM),
     "service:ticket-archive-list": only(SM, AM),
-    "service:ticket-detail": only(SM, AM),
+    # The sample ticket is about another account manager's customer, made and handled by others.
+    "service:ticket-detail": {**only(SM, AM), AM: 404},
     "service:ticket-assign": only(SM),
     "service:ticket-delete": only(SM, ok=405),  # POST only
-    # The sample ticket is neither assigned to nor created by the signed-in account manager.
     "service:ticket-handle": only(AM, ok=404),
     "service:ticket-feedback": only(AM, ok=404),
 }

@@ -14,6 +14,7 @@ from apps.rbac.mixins import PolicyMixin
 from apps.rbac.policies import churn_policy, churn_scan_policy
 from crm.exports import column, user_name
 from crm.lists import ListPageView
+from crm.paginators import CappedCountPaginator
 from crm.views import DomainErrorMixin
 
 
@@ -127,6 +128,7 @@ class ChurnScanView(PolicyMixin, ListView):
     policy, action = churn_scan_policy, "run"
     template_name = "customers/churn_scan.html"
     paginate_by = 20
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
 
     def get_queryset(self):
         return selectors.churn_scan_run_list(user=self.request.user)

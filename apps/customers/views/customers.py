@@ -22,6 +22,7 @@ from apps.rbac.models import AuditEvent
 from apps.rbac.policies import activity_policy, customer_policy, linkman_policy
 from crm.exports import column, user_name
 from crm.lists import ListPageView
+from crm.paginators import CappedCountPaginator
 from crm.views import DomainErrorMixin
 
 
@@ -257,6 +258,7 @@ class OrderListView(CustomerMixin, ListView):
 
     template_name = "customers/order_list.html"
     paginate_by = 10
+    paginator_class = CappedCountPaginator  # the numbered page links need its page_window
 
     def get_queryset(self):
         return selectors.order_list(customer=self.customer)
