@@ -1,5 +1,7 @@
 """Fixtures shared by every test: a user per role and a client signed in as one."""
 
+import os
+
 import pytest
 
 from apps.rbac import roles
@@ -58,3 +60,13 @@ def restore_celery_conf():
     if (celery_app.conf.broker_url, celery_app.conf.task_always_eager) != saved:
         celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
         reset_connections()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `slow` (exhaustive variants of a default test) run only with SLOW=1."""
+    if os.environ.get("SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="exhaustive variant: run with SLOW=1 (make test SLOW=1)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -46,4 +46,34 @@
       }
     }
   });
+
+  // A table wider than the screen scrolls inside .table-responsive: it takes the keyboard focus
+  // so that a keyboard user can scroll it too (WCAG 2.1.1), on the phone and after htmx swaps.
+  function scrollableTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (region) {
+      if (region.scrollWidth > region.clientWidth) {
+        region.setAttribute("tabindex", "0");
+      } else {
+        region.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", scrollableTables);
+  document.addEventListener("htmx:afterSettle", scrollableTables);
+  window.addEventListener("resize", scrollableTables);
+
+  // The menu is a dialog only while it is open on a phone (Bootstrap then adds role="dialog"):
+  // only then does it take the name data-dialog-labelledby points to (a plain div may not be
+  // named).
+  document.addEventListener("show.bs.offcanvas", function (event) {
+    var label = event.target.dataset.dialogLabelledby;
+    if (label) {
+      event.target.setAttribute("aria-labelledby", label);
+    }
+  });
+  document.addEventListener("hidden.bs.offcanvas", function (event) {
+    if (event.target.dataset.dialogLabelledby) {
+      event.target.removeAttribute("aria-labelledby");
+    }
+  });
 })();
