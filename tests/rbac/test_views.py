@@ -284,3 +284,37 @@ def test_the_user_export_names_the_role_in_the_page_language(client_as, language
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert (rows[1][0], rows[1][2]) == ("exported", label)
+
+
+def test_the_user_list_and_its_export_name_each_users_department_and_supervisor(client_as):
+    from apps.rbac.models import Department
+
+    sales = Department.objects.add_root({"name": "销售部", "name_en": "Sales"})
+    lead = UserFactory(username="lead", role="account_manager", department=sales)
+    UserFactory(username="member", role="account_manager", department=sales, supervisor=lead)
+    client = client_as("admin")
+
+    page = client.get(reverse("rbac:user-list"), {"username": "member"})
+    export = client.get(reverse("rbac:user-list"), {"username": "member", "export": "csv"})
+
+    assert "销售部" in page.content.decode()
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
+    assert (rows[1][0], rows[1][3], rows[1][4]) == ("member", "销售部", "lead")
+
+
+def test_a_supervisor_loop_in_the_user_form_is_refused_on_the_form(client_as):
+    from apps.rbac.models import User
+
+    lead = UserFactory(username="lead", role="account_manager")
+    member = UserFactory(username="member", role="account_manager", supervisor=lead)
+    client = client_as("admin")
+
+    response = client.post(
+        reverse("rbac:user-update", args=[lead.pk]),
+        {"username": "lead", "role": lead.role_id, "supervisor": member.pk, "is_active": "on"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 200
+    assert "这会形成循环" in response.content.decode()
+    assert User.objects.get(pk=lead.pk).supervisor is None
