@@ -79,7 +79,9 @@ def demo():
     manager, am1 = User.objects.get(username="manager"), User.objects.get(username="am1")
     ticket_in(S.ASSIGNED, assignee=am1, manager=manager, customer=CustomerFactory(manager=am1))
     batch_factory()(created_by=manager, original_name="一个很长的文件名" * 5 + ".xlsx")
-    ChurnScanRun.objects.create(requested_by=User.objects.get(username="admin"))
+    admin = User.objects.get(username="admin")
+    scan = Job.objects.create(kind=ChurnScanRun.JOB_KIND, created_by=admin, status=Job.Status.DONE)
+    ChurnScanRun.objects.create(job=scan)
     for user in User.objects.filter(username__in=DEMO_USERS.values()):
         Job.objects.create(kind="reports.compute", created_by=user)
         Notification.objects.create(

@@ -93,7 +93,7 @@ def demo(monkeypatch):
     for username in DEMO_LOGIN.values():
         personal_rows(User.objects.get(username=username))
     am1 = User.objects.get(username="am1")
-    for status in ["created", "assigned", "handled"] * 3:  # each service stage gets two pages
+    for status in ["created", "assigned", "handled", "archived"] * 3:  # two pages a stage
         ticket_in(status, assignee=am1, created_by=am1, customer=CustomerFactory(manager=am1))
 
 
