@@ -13,6 +13,7 @@ from apps.jobs import registry, services
 from apps.jobs.models import Job
 from apps.jobs.services import JobContext, job_create, job_run, jobs_requeue
 from apps.jobs.tasks import run_job_task
+from crm import hooks
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,12 +198,12 @@ def slow(context):
 def test_a_slow_step_keeps_the_job_alive_and_the_sweeper_leaves_it_running(user, settings):
     settings.CRM_JOB_HEARTBEAT_SECONDS = 0.2
     settings.CRM_JOB_STALE_SECONDS = 1
-    registry.register(registry.JobKind("tests.slow", "Slow", slow))
+    hooks.register("jobs.kind", registry.JobKind("tests.slow", "Slow", slow), key="tests.slow")
     try:
         job = Job.objects.create(kind="tests.slow", params={"step": 2.5}, created_by=user)
         job = job_run(job_id=job.pk)
     finally:
-        registry.KINDS.pop("tests.slow", None)
+        hooks.unregister("jobs.kind", key="tests.slow")
 
     # The sweep in the middle of the step gave nothing back: the job ran once, to its end.
     assert job.result == {"given_up": 0, "revived": 0, "published": 0}
