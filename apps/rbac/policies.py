@@ -242,9 +242,7 @@ def _scope_owner_ids(user, scope: str) -> list[int] | None:
         return [user.pk]
     User = apps.get_model("rbac.User")
     if scope == "subordinates":
-        with connections[User.objects.db].cursor() as cursor:
-            cursor.execute(SUBORDINATES_SQL, [user.pk])
-            return [user.pk, *(row[0] for row in cursor.fetchall())]
+        return [user.pk, *subordinate_ids(user.pk)]
     if scope == "department":
         members = User.objects.filter(department=user.department_id)
     else:  # department_tree: his department and every one below it, one index range
@@ -255,7 +253,15 @@ def _scope_owner_ids(user, scope: str) -> list[int] | None:
     return sorted({user.pk, *members.values_list("pk", flat=True)})
 
 
-# Every user below `user` by supervisor, however deep; UNION stops at a user seen already.
+def subordinate_ids(user_id: int) -> list[int]:
+    """Every user below `user_id` by supervisor, however deep (one recursive query)."""
+    User = apps.get_model("rbac.User")
+    with connections[User.objects.db].cursor() as cursor:
+        cursor.execute(SUBORDINATES_SQL, [user_id])
+        return [row[0] for row in cursor.fetchall()]
+
+
+# UNION (not UNION ALL) stops at a user seen already, so even a loop in the data ends.
 SUBORDINATES_SQL = """
     WITH RECURSIVE below(id) AS (
         SELECT id FROM sys_user WHERE supervisor_id = %s

@@ -1,5 +1,7 @@
 """The organization: the department tree, supervisors, and data scopes applied by the policy."""
 
+import uuid
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -202,3 +204,32 @@ def test_a_role_without_scopes_costs_no_query_for_them(django_assert_num_queries
 
     with django_assert_num_queries(0):
         customer_policy.owner_ids(me, "view")
+
+
+# --- the pages refuse bad input and change nothing -------------------------------------------
+
+
+def test_a_department_without_a_name_is_refused_on_the_form(client_as):
+    client = client_as("admin")
+
+    response = client.post(
+        reverse("rbac:department-create"), {"name": "", "submit_token": uuid.uuid4()}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"]
+    assert not Department.objects.exists()
+
+
+def test_an_unknown_data_scope_is_refused_on_the_form(client_as):
+    role = Role.objects.get(code="account_manager")
+    client = client_as("admin")
+
+    response = client.post(
+        reverse("rbac:role-data-scopes", args=[role.pk]),
+        {"customers": "everything", "marketing": "own", "service": "own"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["customers"]
+    assert not DataScope.objects.filter(role=role).exists()

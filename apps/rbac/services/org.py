@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from treebeard.exceptions import InvalidMoveToDescendant
 
 from apps.rbac.models import DataScope, Department, Role, User
-from apps.rbac.policies import department_policy, role_policy
+from apps.rbac.policies import department_policy, role_policy, subordinate_ids
 from apps.rbac.services.audit import audit_event_create, audit_record_changes, snapshot
 from crm.exceptions import DomainError
 
@@ -120,16 +120,12 @@ def department_delete(*, actor, department_id: int) -> None:
 
 
 def ensure_no_supervisor_loop(user: User) -> None:
-    """Refuse a supervisor who is the user himself or reports to him, however indirectly."""
-    seen, boss_id = {user.pk}, user.supervisor_id
-    chain = dict(User.objects.filter(supervisor__isnull=False).values_list("pk", "supervisor_id"))
-    while boss_id is not None:
-        if boss_id in seen:
-            raise ValidationError(
-                {"supervisor": _("This supervisor reports to the user: that would be a loop.")}
-            )
-        seen.add(boss_id)
-        boss_id = chain.get(boss_id)
+    """Refuse a supervisor who reports to the user, however indirectly (the database refuses
+    the user himself): the same walk down the reporting line as the 本人及下属 data scope."""
+    if user.supervisor_id is not None and user.supervisor_id in subordinate_ids(user.pk):
+        raise ValidationError(
+            {"supervisor": _("This supervisor reports to the user: that would be a loop.")}
+        )
 
 
 @transaction.atomic
