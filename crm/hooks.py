@@ -37,6 +37,10 @@ POINTS: dict[str, Point] = {
         "context(user=, customer=) -> the template's context",
         one_per_key=True,
     ),
+    "errors.explain": Point(
+        "explain(request, status) -> {'reasons': [str], 'url': str | None} or None: why the "
+        "403/404 page's user was refused, for a user entitled to know (None: say nothing)"
+    ),
     "basedata.dict_usage": Point(
         "is_used(value) -> bool for the dictionary type given as key: a business row stores "
         "the value, so it may not be deleted or renamed"

@@ -67,7 +67,6 @@ THIRD_PARTY_APPS = [
     "django_celery_beat",
     "django_filters",
     "django_htmx",
-    "guardian",
     "import_export",
     "template_partials",
 ]
@@ -92,7 +91,6 @@ AUTH_USER_MODEL = "rbac.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before any check
     "apps.rbac.backends.RoleRightsBackend",  # role rights -> Django permission strings
-    "guardian.backends.ObjectPermissionBackend",  # explicit per-object sharing
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -110,9 +108,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# guardian: no anonymous user row, we never grant anything to anonymous visitors.
-ANONYMOUS_USER_NAME = None
-GUARDIAN_RAISE_403 = False
 
 # Login throttling (django-axes): a cool-off, never a permanent lock, keyed on the pair
 # (username, IP) so an attacker cannot lock a colleague out from elsewhere.

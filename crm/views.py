@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as django_bad_request
 from django.views.generic import TemplateView
 
+from crm import hooks
 from crm.exceptions import ConcurrentUpdate, DomainError, RecordGone
 from crm.locking import CONFLICT, lost_race, sqlstate
 from crm.models import SubmissionToken
@@ -107,7 +108,7 @@ def permission_denied(request, exception=None):
     security_log.warning(
         "access denied user=%s path=%s", getattr(request.user, "username", "-"), request.path
     )
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"why": _why(request, 403)}, status=403)
 
 
 def page_not_found(request, exception=None):
@@ -118,7 +119,16 @@ def page_not_found(request, exception=None):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         security_log.warning("not found user=%s path=%s", user.username, request.path)
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"why": _why(request, 404)}, status=404)
+
+
+def _why(request, status: int):
+    """The explanation an app offers for this refusal (crm.hooks "errors.explain"), if any."""
+    for explain in hooks.values("errors.explain"):
+        found = explain(request, status)
+        if found:
+            return found
+    return None
 
 
 def bad_request(request, exception=None):

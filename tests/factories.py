@@ -1,11 +1,12 @@
 """factory_boy factories shared by the test suite."""
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 from factory.django import DjangoModelFactory
 
 from apps.basedata.models import DictItem, Product
 from apps.customers.models import Customer
-from apps.rbac.models import Role, User
+from apps.rbac.models import RecordShare, Role, User
 
 
 class UserFactory(DjangoModelFactory):
@@ -52,3 +53,18 @@ class ProductFactory(DjangoModelFactory):
     model = "X1"
     unit = "台"
     price = 100
+
+
+def share(obj, user, access: str = "read", until=None) -> RecordShare:
+    """
+    协作 as data: `obj` (a customer, sales chance or service ticket) shared with `user`,
+    "read" or "write", optionally until a date. The one way tests share a record (the pages go
+    through apps.rbac.services.sharing.share_record).
+    """
+    share, _ = RecordShare.objects.update_or_create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        user=user,
+        defaults={"access": access, "until": until},
+    )
+    return share

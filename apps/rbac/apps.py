@@ -19,3 +19,13 @@ class RbacConfig(AppConfig):
         from apps.rbac import security_log  # noqa: F401  (connects the security loggers)
 
         post_migrate.connect(sync_defaults_after_migrate, sender=self)
+        _register_hooks()
+
+
+def _register_hooks() -> None:
+    """协作 on the customer page; the short "why" on the 403/404 pages."""
+    from apps.rbac import share_views, why_views
+    from crm import hooks
+
+    hooks.register("customers.section", share_views.customer_section, key="partials/sharing.html")
+    hooks.register("errors.explain", why_views.error_page_explanation)

@@ -14,8 +14,8 @@ DATA_SCOPE_PREFIX = "data_scope."
 class RoleRightsBackend(ModelBackend):
     """
     Username/password login for active users (ModelBackend), with permissions read from
-    sys_role_right instead of Django groups. Object-level answers come from guardian's backend;
-    apps.rbac.policies combines both.
+    sys_role_right instead of Django groups. Object-level answers (owners, data
+    scopes, shares) come from apps.rbac.policies.
     """
 
     def get_user_permissions(self, user_obj, obj=None):

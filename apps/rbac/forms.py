@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from apps.rbac.models import DataScope, Department, Right, Role, User
+from apps.rbac.models import DataScope, Department, RecordShare, Right, Role, User
 from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 
 
@@ -120,3 +120,22 @@ class DataScopesForm(BootstrapFormMixin, forms.Form):
                 choices=DataScope.Scope.choices,
                 initial=current.get(module, DataScope.Scope.OWN),
             )
+
+
+class ShareForm(BootstrapFormMixin, forms.Form):
+    """协作: the colleague, read or write, until when. The service validates the choices."""
+
+    user = forms.IntegerField(label=_("Colleague"), widget=forms.Select)
+    access = forms.ChoiceField(label=_("Access"), choices=RecordShare.Access.choices)
+    until = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].widget.choices = [
+            ("", "---------"),
+            *((u.pk, u.display_name) for u in colleagues),
+        ]

@@ -229,4 +229,16 @@ ACTIONS = {
     "rbac.role.set_rights": Action(gettext_lazy("{actor} changed the role's rights")),
     "rbac.role.set_data_scopes": Action(gettext_lazy("{actor} changed the role's data scope")),
     "rbac.department.move": Action(gettext_lazy("{actor} moved the department")),
+    "rbac.share.read": Action(
+        gettext_lazy("{actor} shared the {record} read-only"),
+        details={"colleague": gettext_lazy("Colleague"), "until": gettext_lazy("Until")},
+    ),
+    "rbac.share.write": Action(
+        gettext_lazy("{actor} shared the {record} read-write"),
+        details={"colleague": gettext_lazy("Colleague"), "until": gettext_lazy("Until")},
+    ),
+    "rbac.share.remove": Action(
+        gettext_lazy("{actor} stopped sharing the {record}"),
+        details={"colleague": gettext_lazy("Colleague")},
+    ),
 }

@@ -1,12 +1,16 @@
 """
 The only module that decides permissions (STYLE §2.6). One Policy instance per model.
 
-Decision order, written once:
+Decision order, written once (`_decide`, which both `can()` and `explain()` run):
 1. An inactive or anonymous user gets nothing; a superuser gets everything.
 2. The role right `<app>.<action>_all_<model>` allows the action on every row.
 3. The role right `<app>.<action>_<model>` allows the feature; on rows it allows the ones the
    user owns (the policy's owner field) -- or every row for models without an owner.
-4. A guardian grant of `<app>.<action>_<model>` on one row allows that row (explicit sharing).
+4. A share (协作, apps.rbac.models.RecordShare) of the row, or of the record it hangs from,
+   allows the row: a read share the reading actions, a write share also the policy's
+   `share_writes`. A share counts while its date has not passed (the same condition in SQL
+   and here), so an expired share stops working by itself. A share widens rows, not features:
+   the role still needs the right of step 3.
 
 "Rows the user owns" reach as far as his role's data scope in the policy's module (issue 16):
 his own, his and his subordinates' (by supervisor, transitively), his department's, his
@@ -14,17 +18,19 @@ department's and those below it, or all. Personal duties (the assignee handles h
 develops his chance) stay his own whatever the scope.
 
 Views scope their querysets with `scope()`, so a row the user may not see is a 404; services
-call `require()` on the locked row, which is the authoritative check.
+call `require()` on the locked row, which is the authoritative check. `explain()` says the
+same decision in sentences (the admin's "why" page and the 403/404 pages).
 """
 
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import F, Lookup, Model, Q, QuerySet
-from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, remove_perm
+
+READ_ACTIONS = ("view",)  # what any share allows
 
 
 class _EqualsAny(Lookup):
@@ -38,13 +44,23 @@ class _EqualsAny(Lookup):
         return f"{lhs} = ANY({rhs})", (*lhs_params, *rhs_params)
 
 
+@dataclass
+class Explanation:
+    """A decision and its reasons, as sentences in the active language."""
+
+    allowed: bool
+    reasons: list[str] = field(default_factory=list)
+
+
 class Policy:
     """
     Permission decisions for one model. `owner_field` names the user field (a path such as
     "customer__manager" is fine) that makes a row the user's own, or a tuple of them (any one
     makes the row his); a dict gives one per action, and actions missing from it have no row
     rule. `module` names the data scope that widens "own"; `personal` lists the actions it
-    never widens.
+    never widens. `shareable`: its rows can be shared (协作); `share_via` instead names the
+    foreign key of the shared record a row hangs from (a linkman follows its customer);
+    `share_writes` lists the actions a write share allows besides reading (never delete).
     """
 
     def __init__(
@@ -54,11 +70,17 @@ class Policy:
         owner_field: str | tuple[str, ...] | dict[str, str | tuple[str, ...]] | None = None,
         module: str | None = None,
         personal: tuple[str, ...] = (),
+        shareable: bool = False,
+        share_via: str | None = None,
+        share_writes: tuple[str, ...] = (),
     ):
         self.model_label = model_label
         self._owner_field = owner_field
         self.module = module
         self.personal = personal
+        self.shareable = shareable
+        self.share_via = share_via
+        self.share_writes = share_writes
 
     @cached_property
     def model(self) -> type[Model]:
@@ -86,16 +108,49 @@ class Policy:
         return f"{meta.app_label}.{action}_all_{meta.model_name}"
 
     def can(self, user, action: str, obj: Model | None = None) -> bool:
+        return self._decide(user, action, obj, None)
+
+    def explain(self, user, action: str, obj: Model | None = None) -> Explanation:
+        """The decision of `can()` with its reasons: the same code path, told as it runs."""
+        from apps.rbac import why
+
+        told = why.Teller(self, user, action, obj)
+        allowed = self._decide(user, action, obj, told)
+        if obj is None and allowed:
+            told.list_scope()
+        told.finish(allowed)
+        return Explanation(allowed, told.sentences)
+
+    def _decide(self, user, action: str, obj, told) -> bool:
+        """The one decision; `told` (an apps.rbac.why.Teller, or None) hears each step."""
         if user is None or not user.is_authenticated or not user.is_active:
+            told and told.inactive()
             return False
-        if user.is_superuser or user.has_perm(self.permission_all(action)):
+        if user.is_superuser:
+            told and told.superuser()
+            return True
+        if user.has_perm(self.permission_all(action)):
+            told and told.all_right()
             return True
         by_role = user.has_perm(self.permission(action))
-        if obj is None:
+        told and told.feature_right(by_role)
+        if obj is None or not by_role:
             return by_role
-        if by_role and self.owns(user, action, obj):
+        fields = self.owner_fields(action)
+        if not fields:
+            told and told.no_row_rule()
             return True
-        return ObjectPermissionChecker(user).has_perm(f"{action}_{obj._meta.model_name}", obj)
+        owners = self.owner_ids(user, action)
+        told and told.scope(owners)
+        if owners is None:
+            return True
+        owned = [path for path in fields if _owner_id(obj, path) in owners]
+        told and told.owners(fields, owned)
+        if owned:
+            return True
+        shared = self.shared(user, action, obj)
+        told and told.share(shared)
+        return shared
 
     def require(self, user, action: str, obj: Model | None = None) -> None:
         if not self.can(user, action, obj):
@@ -135,13 +190,6 @@ class Policy:
             return set()
         return set(scoped.values_list("pk", flat=True))
 
-    def grant(self, user, action: str, obj: Model) -> None:
-        """Share one row explicitly; call from a service, in the transaction that decides it."""
-        assign_perm(self.permission(action), user, obj)
-
-    def revoke(self, user, action: str, obj: Model) -> None:
-        remove_perm(self.permission(action), user, obj)
-
     def scope(self, user, action: str, qs: QuerySet | None = None) -> QuerySet:
         """The rows of `qs` on which `user` may perform `action`."""
         qs = self.model._default_manager.all() if qs is None else qs
@@ -149,18 +197,19 @@ class Policy:
             return qs.none()
         if user.is_superuser or user.has_perm(self.permission_all(action)):
             return qs
-        by_role = user.has_perm(self.permission(action))
+        if not user.has_perm(self.permission(action)):
+            return qs.none()
         fields = self.owner_fields(action)
-        if by_role and not fields:
+        if not fields:
             return qs
-        rows = self.shared_rows(user, action, qs)
-        if by_role:
-            owners = self.owner_ids(user, action)
-            if owners is None:
-                return qs
-            for owner_field in fields:
-                rows |= self.own_rows(owners, owner_field, qs)
-        return qs.filter(rows)
+        owners = self.owner_ids(user, action)
+        if owners is None:
+            return qs
+        rows = Q()
+        for owner_field in fields:
+            rows |= self.own_rows(owners, owner_field, qs)
+        shared = self.shared_rows(user, action, qs)
+        return qs.filter(rows | shared if shared is not None else rows)
 
     def own_rows(self, owners: list[int], owner_field: str, qs: QuerySet) -> Q:
         """
@@ -178,40 +227,108 @@ class Policy:
         owned = related._base_manager.filter(**{f"{rest}__in": owners}).order_by().values("pk")
         return Q(_EqualsAny(F(first), ArraySubquery(owned)))
 
-    def shared_rows(self, user, action: str, qs: QuerySet) -> Q:
+    # -- sharing (协作) --------------------------------------------------------------------
+
+    @cached_property
+    def shared_model(self) -> type[Model] | None:
+        """The model whose shares count for this one's rows (itself, or via `share_via`)."""
+        if self.shareable:
+            return self.model
+        if self.share_via:
+            return self.model._meta.get_field(self.share_via).related_model
+        return None
+
+    def share_accesses(self, action: str) -> tuple[str, ...]:
+        """The kinds of share that allow `action`: any for reading, write for share_writes."""
+        if self.shared_model is None:
+            return ()
+        if action in READ_ACTIONS:
+            return ("read", "write")
+        return ("write",) if action in self.share_writes else ()
+
+    def share_target_id(self, obj: Model):
+        """The pk of the record whose share counts for `obj`."""
+        if self.shareable:
+            return obj.pk
+        return getattr(obj, self.model._meta.get_field(self.share_via).attname)
+
+    def shares(self, user):
+        """The active shares with `user` of the records this policy's rows follow."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from apps.rbac.models import RecordShare
+
+        content_type = ContentType.objects.get_for_model(self.shared_model)
+        return RecordShare.objects.active().filter(user=user, content_type=content_type)
+
+    def share_of(self, user, obj: Model, *, any_state: bool = False):
+        """The share of `obj` (or of its parent record) with `user`, active only by default."""
+        if self.shared_model is None:
+            return None
+        from django.contrib.contenttypes.models import ContentType
+
+        from apps.rbac.models import RecordShare
+
+        shares = RecordShare.objects if any_state else RecordShare.objects.active()
+        return (
+            shares.filter(
+                user=user,
+                content_type=ContentType.objects.get_for_model(self.shared_model),
+                object_id=self.share_target_id(obj),
+            )
+            .select_related("created_by")
+            .first()
+        )
+
+    def can_share(self, user, obj: Model) -> bool:
         """
-        The rows shared with `user` (or his groups) for `action`. On PostgreSQL as
-        `pk = ANY(ARRAY(SELECT …))`: with the owner condition PostgreSQL then reads the rows
-        through the indexes (a BitmapOr) instead of testing a subquery on every row of a
-        million-row table.
+        Who may share `obj` or stop sharing it: the owner, as far as his data scope reaches
+        (the owner rule of "change", else of "view"), or a user whose role covers every row.
+        A share never passes on: a colleague it was shared with may not share it further.
         """
-        granted = self.granted_pks(user, action)
+        if not self.shareable or user is None or not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_superuser or any(
+            user.has_perm(self.permission_all(action)) for action in ("view", "change")
+        ):
+            return True
+        action = "change" if self.owner_fields("change") else "view"
+        return (
+            user.has_perm(self.permission("view"))
+            and self.has_row_rule(action)
+            and self.owns(user, action, obj)
+        )
+
+    def owner_ids_of(self, obj: Model) -> set[int]:
+        """The users who own `obj` by the owner rule of "view" and "change"."""
+        paths = {*self.owner_fields("view"), *self.owner_fields("change")}
+        return {pk for pk in (_owner_id(obj, path) for path in paths) if pk is not None}
+
+    def shared(self, user, action: str, obj: Model) -> bool:
+        """Whether an active share allows `action` on `obj` (the same rule as shared_rows)."""
+        accesses = self.share_accesses(action)
+        if not accesses:
+            return False
+        share = self.share_of(user, obj)
+        return share is not None and share.access in accesses
+
+    def shared_rows(self, user, action: str, qs: QuerySet) -> Q | None:
+        """
+        The rows shared with `user` for `action` (None when no share can allow it). On
+        PostgreSQL as `pk = ANY(ARRAY(SELECT …))`: with the owner condition PostgreSQL then
+        reads the rows through the indexes (a BitmapOr) instead of testing a subquery on every
+        row of a million-row table.
+        """
+        accesses = self.share_accesses(action)
+        if not accesses:
+            return None
+        column = "pk" if self.shareable else self.share_via
+        granted = self.shares(user).filter(access__in=accesses).order_by().values("object_id")
         if connections[qs.db].vendor != "postgresql":
-            return Q(pk__in=granted)
+            return Q(**{f"{column}__in": granted})
         from django.contrib.postgres.expressions import ArraySubquery
 
-        return Q(_EqualsAny(F("pk"), ArraySubquery(granted)))
-
-    def granted_pks(self, user, action: str) -> QuerySet:
-        """The pks of the rows shared with `user` (or his groups) for `action`: a subquery."""
-        from django.contrib.contenttypes.models import ContentType
-        from django.db.models import BigIntegerField
-        from django.db.models.functions import Cast
-        from guardian.models import GroupObjectPermission, UserObjectPermission
-
-        rule = {
-            "permission__content_type": ContentType.objects.get_for_model(self.model),
-            "permission__codename": f"{action}_{self.model._meta.model_name}",
-        }
-        as_pk = Cast("object_pk", BigIntegerField())
-        by_user = UserObjectPermission.objects.filter(user=user, **rule)
-        by_group = GroupObjectPermission.objects.filter(group__user=user, **rule)
-        return (
-            by_user.annotate(obj=as_pk)
-            .values("obj")
-            .union(by_group.annotate(obj=as_pk).values("obj"), all=True)
-            .order_by()
-        )
+        return Q(_EqualsAny(F(column), ArraySubquery(granted)))
 
 
 def data_scope_of(user, module: str) -> str:
@@ -294,11 +411,32 @@ product_policy = Policy("basedata.Product")
 storage_policy = Policy("basedata.Storage")
 
 # customers: an account manager acts on the customers he manages (SPEC §4); linkmen,
-# activities and orders are visible with their customer, written by his manager
-customer_policy = Policy("customers.Customer", owner_field="manager", module="customers")
-linkman_policy = Policy("customers.Linkman", owner_field="customer__manager", module="customers")
-activity_policy = Policy("customers.Activity", owner_field="customer__manager", module="customers")
-churn_policy = Policy("customers.Churn", owner_field="customer__manager", module="customers")
+# activities and orders are visible with their customer, written by his manager; a customer
+# shared with a colleague is shared with everything hanging from it
+customer_policy = Policy(
+    "customers.Customer",
+    owner_field="manager",
+    module="customers",
+    shareable=True,
+    share_writes=("change",),
+)
+linkman_policy = Policy(
+    "customers.Linkman",
+    owner_field="customer__manager",
+    module="customers",
+    share_via="customer",
+    share_writes=("change",),
+)
+activity_policy = Policy(
+    "customers.Activity",
+    owner_field="customer__manager",
+    module="customers",
+    share_via="customer",
+    share_writes=("change",),
+)
+churn_policy = Policy(
+    "customers.Churn", owner_field="customer__manager", module="customers", share_via="customer"
+)
 churn_scan_policy = Policy("customers.ChurnScanRun")
 
 # marketing: the creator edits and deletes his chance, the assignee develops it (SPEC §3.1)
@@ -307,9 +445,15 @@ sales_chance_policy = Policy(
     owner_field={"change": "created_by", "delete": "created_by", "develop": "assignee"},
     module="marketing",
     personal=("develop",),
+    shareable=True,
+    share_writes=("change",),
 )
 sales_plan_policy = Policy(
-    "marketing.SalesPlan", owner_field="chance__assignee", module="marketing"
+    "marketing.SalesPlan",
+    owner_field="chance__assignee",
+    module="marketing",
+    share_via="chance",
+    share_writes=("change",),
 )
 
 # service: the assignee handles his tickets (SPEC §3.4); an account manager sees the tickets he
@@ -323,6 +467,7 @@ service_ticket_policy = Policy(
     },
     module="service",
     personal=("handle", "feedback"),
+    shareable=True,
 )
 
 # reports: company-wide, no row rule
@@ -332,4 +477,18 @@ dashboard_policy = Policy("reports.Dashboard")  # reports.view_dashboard
 # imports: a batch belongs to whoever uploaded it; each row obeys its model's policy, action
 # "import" (e.g. customers.import_linkman: the linkmen of one's own customers)
 import_batch_policy = Policy("imports.ImportBatch", owner_field="created_by")
-order_policy = Policy("customers.Order", owner_field="customer__manager", module="customers")
+order_policy = Policy(
+    "customers.Order", owner_field="customer__manager", module="customers", share_via="customer"
+)
+
+# 协作: the records an owner may share, by the short name the pages and URLs use
+SHAREABLE: dict[str, Policy] = {
+    "customer": customer_policy,
+    "chance": sales_chance_policy,
+    "ticket": service_ticket_policy,
+}
+
+
+def sharing_policy(obj: Model) -> Policy | None:
+    """The policy of a shareable record, None for any other."""
+    return next((p for p in SHAREABLE.values() if isinstance(obj, p.model)), None)

@@ -327,6 +327,7 @@ RIGHTS: list[RightDef] = [
         "L060502", "L0605", "编辑/移动部门", "Edit and move departments", "rbac.change_department"
     ),
     _action("L060503", "L0605", "删除部门", "Delete departments", "rbac.delete_department"),
+    _page("L0606", "L06", "权限说明", "Why (access)", "rbac:why", "rbac.explain_access"),
 ]
 
 

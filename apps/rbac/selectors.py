@@ -3,8 +3,14 @@
 from django.db.models import Count, QuerySet
 
 from apps.rbac.history import HistoryEntry, describe
-from apps.rbac.models import AuditEvent, Department, Right, Role, User
-from apps.rbac.policies import audit_policy, department_policy, role_policy, user_policy
+from apps.rbac.models import AuditEvent, Department, RecordShare, Right, Role, User
+from apps.rbac.policies import (
+    audit_policy,
+    department_policy,
+    role_policy,
+    sharing_policy,
+    user_policy,
+)
 
 
 def user_list(*, user) -> QuerySet[User]:
@@ -71,4 +77,18 @@ def department_tree(*, user) -> QuerySet[Department]:
         .select_related("head")
         .annotate(member_count=Count("members"))
         .order_by("path")
+    )
+
+
+def record_shares(*, record) -> QuerySet[RecordShare]:
+    """Who a record is shared with (expired shares too, marked by the page), oldest first."""
+    return RecordShare.objects.of(record).select_related("user", "created_by")
+
+
+def share_colleagues(*, record, actor) -> QuerySet[User]:
+    """The active colleagues a record may be shared with: not the actor, not its owners."""
+    policy = sharing_policy(record)
+    owners = policy.owner_ids_of(record) if policy else set()
+    return (
+        User.objects.filter(is_active=True).exclude(pk__in={actor.pk, *owners}).order_by("username")
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.rbac import org_views, views
+from apps.rbac import org_views, share_views, views, why_views
 
 app_name = "rbac"
 
@@ -37,4 +37,11 @@ urlpatterns = [
         org_views.DepartmentDeleteView.as_view(),
         name="department-delete",
     ),
+    path(
+        "shares/<str:kind>/<int:pk>/new/",
+        share_views.ShareCreateView.as_view(),
+        name="share-create",
+    ),
+    path("shares/<int:pk>/delete/", share_views.ShareDeleteView.as_view(), name="share-delete"),
+    path("why/", why_views.WhyView.as_view(), name="why"),
 ]

@@ -10,6 +10,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from apps.rbac.policies import service_ticket_policy
 from apps.rbac.selectors import record_history
+from apps.rbac.share_views import sharing_panel
 from apps.service import lists, selectors, services
 from apps.service.forms import (
     TicketAssignForm,
@@ -143,6 +144,11 @@ class TicketDetailView(TicketMixin, TemplateView):
 
     action = "view"
     template_name = "service/ticket_detail.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **sharing_panel(user=self.request.user, record=self.ticket), **kwargs
+        )
 
 
 class TicketStepView(TicketMixin, DomainErrorMixin, FormView):

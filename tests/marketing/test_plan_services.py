@@ -9,8 +9,8 @@ from django.utils import timezone
 from apps.marketing import services
 from apps.marketing.models import SalesPlan
 from apps.rbac.models import AuditEvent
-from apps.rbac.policies import sales_plan_policy
 from crm.exceptions import InvalidTransition
+from tests.factories import share
 from tests.marketing.factories import SalesChanceFactory, SalesPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,9 +180,9 @@ def test_plan_item_result_refuses_an_over_long_text():
 
 
 def test_a_colleague_granted_the_plan_may_change_it(account_manager):
-    """Explicit sharing through the policy (a guardian grant) opens one plan item."""
+    """A read-write share of the chance (协作) opens its plan items to the colleague."""
     item = SalesPlanFactory(todo="old")
-    sales_plan_policy.grant(account_manager, "change", item)
+    share(item.chance, account_manager, "write")
 
     services.sales_plan_update(actor=account_manager, plan_id=item.pk, todo="new")
 

@@ -3,8 +3,9 @@
 import pytest
 
 from apps.customers.models import Customer
+from apps.rbac.models import RecordShare
 from apps.rbac.policies import customer_policy, user_policy
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, share
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ def rows(account_manager):
     """An account manager, his customer, a colleague's customer, and one shared with him."""
     colleague = UserFactory(role="account_manager")
     shared = CustomerFactory(manager=colleague)
-    customer_policy.grant(account_manager, "view", shared)
+    share(shared, account_manager, "read")
     return {
         "own": CustomerFactory(manager=account_manager),
         "other": CustomerFactory(manager=colleague),
@@ -75,8 +76,8 @@ def test_django_admin_reads_the_same_rights(admin_user, sales_manager):
     assert not sales_manager.is_staff
 
 
-def test_a_revoked_grant_hides_the_row_again(rows, account_manager):
-    customer_policy.revoke(account_manager, "view", rows["granted"])
+def test_a_removed_share_hides_the_row_again(rows, account_manager):
+    RecordShare.objects.of(rows["granted"]).delete()
 
     assert not customer_policy.can(account_manager, "view", rows["granted"])
 

@@ -48,6 +48,9 @@ EXPECTED = {
     "rbac:department-update": only(ADMIN),
     "rbac:department-move": only(ADMIN),
     "rbac:department-delete": only(ADMIN, ok=405),  # POST only
+    "rbac:share-create": only(ADMIN, SM, AM, EX, ok=405, denied=405),  # POST only
+    "rbac:share-delete": only(ADMIN, SM, AM, EX, ok=405, denied=405),  # POST only
+    "rbac:why": only(ADMIN),
     "admin:index": only(ADMIN, denied=302, anon=302),
     "admin:basedata_dictitem_changelist": only(ADMIN, denied=302, anon=302),
 }
@@ -57,7 +60,22 @@ SAMPLES = {
     ("rbac:user-", "pk"): lambda: _user_pk(),
     ("rbac:role-", "pk"): lambda: Role.objects.get(code="executive").pk,
     ("rbac:department-", "pk"): lambda: _department_pk(),
+    ("rbac:share-create", "kind"): lambda: "customer",
+    ("rbac:share-create", "pk"): lambda: _customer_pk(),
+    ("rbac:share-delete", "pk"): lambda: _share_pk(),
 }
+
+
+def _customer_pk():
+    from tests.factories import CustomerFactory
+
+    return CustomerFactory().pk
+
+
+def _share_pk():
+    from tests.factories import CustomerFactory, UserFactory, share
+
+    return share(CustomerFactory(), UserFactory(role="account_manager")).pk
 
 
 def _department_pk():

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from apps.customers.models import Customer
 from apps.demo.reference import reference_data_load
 from apps.rbac.models import AuditEvent
-from apps.rbac.policies import customer_policy
 from tests.customers.test_views import edit_form
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, share
 from tests.reliability.parallel import (
     ZH,
     LockHolder,
@@ -49,8 +48,7 @@ def test_of_people_saving_the_same_customer_at_once_one_wins_and_the_others_are_
     customer = CustomerFactory(name="杭州新远科技")
     colleagues = [UserFactory(role="account_manager") for _ in range(editors - 1)]
     for colleague in colleagues:  # explicit sharing (SPEC §8): they may edit this customer
-        customer_policy.grant(colleague, "view", customer)
-        customer_policy.grant(colleague, "change", customer)
+        share(customer, colleague, "write")
     url = reverse("customers:customer-update", args=[customer.pk])
     clients = browsers([customer.manager, *colleagues])
     pages = run_together([lambda c=c: c.get(url) for c in clients])  # each opens the form

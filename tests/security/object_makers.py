@@ -1,14 +1,14 @@
 """
 How to make, for every URL that names one row, a row OWNED by a given user, and how that row
-is SHARED with someone through a guardian grant (apps.rbac.policies.Policy.grant, the one way
-the project shares a row). Used by tests/security/test_object_matrix.py.
+is SHARED with someone (协作: a RecordShare of the row, or of the record it hangs from, made by
+`share()`, the one way tests share a record). Used by tests/security/test_object_matrix.py.
 
 ObjectURL(owner_role, make, share):
 - owner_role: the role of the colleague who owns "another user's" row;
 - make(owner) -> the row (its pk goes into the URL);
-- share(row) -> (policy, action, target): the grant that shares the row; None where the
-  model has no sharing (jobs and notifications are strictly personal, report snapshots and
-  roles are company-wide).
+- share(row) -> the shareable record (customer, sales chance, service ticket) whose share
+  opens the row; None where the row follows no shareable record (jobs and notifications are
+  strictly personal; import batches, users, report snapshots and roles are not shared).
 """
 
 from collections.abc import Callable
@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from apps.rbac import policies as p
+from tests.factories import share
 from tests.rbac.url_matrix import ADMIN, AM, EX, SM
+
+__all__ = ["OBJECT_URLS", "ObjectURL", "share"]
 
 
 @dataclass(frozen=True)
@@ -151,20 +153,35 @@ def _ticket_to_feedback(owner):
     return ticket_in(ServiceTicket.Status.HANDLED, customer=_customer(owner))
 
 
-def _share(policy, target=lambda row: row):
-    return lambda row: (policy, "view", target(row))
+def _itself(row):
+    return row
 
 
-CUSTOMER = ObjectURL(AM, _customer, _share(p.customer_policy))
-LINKMAN = ObjectURL(AM, _linkman, _share(p.customer_policy, lambda r: r.customer))
-ACTIVITY = ObjectURL(AM, _activity, _share(p.customer_policy, lambda r: r.customer))
-CHURN = ObjectURL(AM, _churn, _share(p.churn_policy))
-BATCH = ObjectURL(SM, _batch, _share(p.import_batch_policy))
+def _its_customer(row):
+    return row.customer
+
+
+def _its_chance(row):
+    return row.chance
+
+
+def _share_row(owner):
+    """A share of the owner's customer with a third colleague: what the remove button names."""
+    from tests.factories import UserFactory
+
+    return share(_customer(owner), UserFactory(role=AM))
+
+
+CUSTOMER = ObjectURL(AM, _customer, _itself)
+LINKMAN = ObjectURL(AM, _linkman, _its_customer)
+ACTIVITY = ObjectURL(AM, _activity, _its_customer)
+CHURN = ObjectURL(AM, _churn, _its_customer)
+BATCH = ObjectURL(SM, _batch)
 JOB = ObjectURL(EX, _job)
-CHANCE = ObjectURL(SM, _chance, _share(p.sales_chance_policy))
-DEVELOPING = ObjectURL(AM, _developing_chance, _share(p.sales_chance_policy))
-PLAN_ITEM = ObjectURL(AM, _plan_item, _share(p.sales_plan_policy))
-TICKET = ObjectURL(AM, _ticket, _share(p.service_ticket_policy))
+CHANCE = ObjectURL(SM, _chance, _itself)
+DEVELOPING = ObjectURL(AM, _developing_chance, _itself)
+PLAN_ITEM = ObjectURL(AM, _plan_item, _its_chance)
+TICKET = ObjectURL(AM, _ticket, _itself)
 
 OBJECT_URLS = {
     "customers:customer-detail": CUSTOMER,
@@ -179,9 +196,7 @@ OBJECT_URLS = {
     "customers:activity-update": ACTIVITY,
     "customers:activity-delete": ACTIVITY,
     "customers:order-list": CUSTOMER,
-    "customers:order-detail": ObjectURL(
-        AM, _order, _share(p.customer_policy, lambda r: r.customer)
-    ),
+    "customers:order-detail": ObjectURL(AM, _order, _its_customer),
     "customers:churn-detail": CHURN,
     "customers:churn-postpone": CHURN,
     "customers:churn-confirm": CHURN,
@@ -204,9 +219,11 @@ OBJECT_URLS = {
     "marketing:planitem-delete": PLAN_ITEM,
     "marketing:planitem-result": PLAN_ITEM,
     "notifications:notification-read": ObjectURL(ADMIN, _notification),
-    "rbac:user-update": ObjectURL(AM, _user, _share(p.user_policy)),
-    "rbac:user-password": ObjectURL(AM, _user, _share(p.user_policy)),
-    "rbac:user-set-active": ObjectURL(AM, _user, _share(p.user_policy)),
+    "rbac:user-update": ObjectURL(AM, _user),
+    "rbac:user-password": ObjectURL(AM, _user),
+    "rbac:user-set-active": ObjectURL(AM, _user),
+    "rbac:share-create": ObjectURL(AM, _customer, _itself, extra_kwargs={"kind": "customer"}),
+    "rbac:share-delete": ObjectURL(AM, _share_row),
     "rbac:role-update": ObjectURL(EX, _role),
     "rbac:role-rights": ObjectURL(EX, _role),
     "rbac:role-data-scopes": ObjectURL(EX, _role),
@@ -220,6 +237,6 @@ OBJECT_URLS = {
     "service:ticket-detail": TICKET,
     "service:ticket-assign": TICKET,
     "service:ticket-delete": TICKET,
-    "service:ticket-handle": ObjectURL(AM, _ticket_to_handle, _share(p.service_ticket_policy)),
-    "service:ticket-feedback": ObjectURL(AM, _ticket_to_feedback, _share(p.service_ticket_policy)),
+    "service:ticket-handle": ObjectURL(AM, _ticket_to_handle, _itself),
+    "service:ticket-feedback": ObjectURL(AM, _ticket_to_feedback, _itself),
 }

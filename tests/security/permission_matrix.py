@@ -3,17 +3,19 @@ Expected answers of tests/security/test_object_matrix.py, as data.
 
 OBJECT_EXPECTED: for every URL naming one row, and for that row as the principal's OWN,
 ANOTHER user's (a colleague of the role that owns such rows) or another user's SHARED with the
-principal by a guardian "view" grant, the answer to a GET and to a POST with the page's own
-form, written "GET/POST": a status code, or "login" for the redirect to the login page.
-POST_EXPECTED: the answer to a POST on every other URL.
+principal by a read-only share (协作, tests.factories.share), the answer to a GET and to a POST
+with the page's own form, written "GET/POST": a status code, or "login" for the redirect to the
+login page. POST_EXPECTED: the answer to a POST on every other URL.
 
 Reading guide (SPEC §4 and apps/rbac/policies.py): an account manager acts on the customers he
-manages; a "view" grant lets him read a colleague's row (200 on the read pages) and never
-write it (403/404 on the write pages); the sales manager reads every customer and plans every
-chance; unassigned chances are readable by every account manager (the chance pool), a ticket
-by the account manager who created it, handles it or manages its customer; jobs and
-notifications are strictly personal (404 for anyone else, the system admin included); the
-system admin sees every import. 405 is a GET on a POST-only URL or a POST on a read-only page.
+manages; a read-only share lets him read a colleague's row and what hangs from it (200 on the
+read pages) and never write it (403/404 on the write pages); the sales manager reads every
+customer and plans every chance; unassigned chances are readable by every account manager (the
+chance pool), a ticket by the account manager who created it, handles it or manages its
+customer; jobs and notifications are strictly personal (404 for anyone else, the system admin
+included); the system admin sees every import. 405 is a GET on a POST-only URL or a POST on a
+read-only page. Sharing a record (rbac:share-create with an empty form: back to the record with
+the form's errors, 302) is for its owner or a role that sees every such record.
 """
 
 from tests.rbac.url_matrix import ADMIN, AM, ANON, EX, SM
@@ -94,7 +96,7 @@ OBJECT_EXPECTED = {
         "other": answers(
             anon="login/login", admin="403/403", sm="403/403", am="404/404", ex="403/403"
         ),
-        "shared": answers(admin="403/403", sm="403/403", am="404/404", ex="403/403"),
+        "shared": answers(admin="403/403", sm="403/403", am="403/403", ex="403/403"),
     },
     "customers:customer-detail": {
         "own": answers(admin="403/403", sm="200/405", am="200/405", ex="403/403"),
@@ -108,7 +110,7 @@ OBJECT_EXPECTED = {
         "other": answers(
             anon="login/login", admin="403/403", sm="403/403", am="404/404", ex="403/403"
         ),
-        "shared": answers(admin="403/403", sm="403/403", am="404/404", ex="403/403"),
+        "shared": answers(admin="403/403", sm="403/403", am="403/403", ex="403/403"),
     },
     "customers:linkman-create": {
         "own": answers(admin="403/403", sm="403/403", am="200/302", ex="403/403"),
@@ -332,6 +334,19 @@ OBJECT_EXPECTED = {
         ),
         "shared": answers(admin="405/302", sm="403/403", am="403/403", ex="403/403"),
     },
+    "rbac:share-create": {
+        "own": answers(admin="403/403", sm="405/302", am="405/302", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="403/403", sm="405/302", am="405/404", ex="403/403"
+        ),
+        "shared": answers(admin="403/403", sm="405/302", am="405/403", ex="403/403"),
+    },
+    "rbac:share-delete": {
+        "own": answers(admin="403/403", sm="405/302", am="405/302", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="403/403", sm="405/302", am="404/404", ex="403/403"
+        ),
+    },
     "rbac:user-update": {
         "own": answers(admin="200/302", sm="403/403", am="403/403", ex="403/403"),
         "other": answers(
@@ -407,6 +422,7 @@ OBJECT_EXPECTED = {
 }
 
 POST_EXPECTED = {
+    "rbac:why": post(anon="login", admin=405, sm=403, am=403, ex=403),
     "admin:basedata_dictitem_changelist": post(anon="login", admin=200, sm=302, am=302, ex=302),
     "admin:index": post(anon=302, admin=200, sm=302, am=302, ex=302),
     "basedata:product-list": post(anon="login", admin=403, sm=403, am=405, ex=403),

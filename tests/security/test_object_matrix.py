@@ -1,7 +1,7 @@
 """
 The permission matrix, GET and POST: every URL × anonymous and each role, and for every URL
 that names one row, that row as the user's OWN, ANOTHER user's, and another user's SHARED
-with him through a guardian grant. The expected answers are data (tests/security/
+with him (a read-only RecordShare). The expected answers are data (tests/security/
 permission_matrix.py); a refused POST (login redirect, 403, 404, 405) must change nothing in
 the database. `pytest tests/security/test_object_matrix.py -q -k count -s` prints the counts.
 """
@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.rbac.test_url_matrix import served_urls
 from tests.rbac.url_matrix import ANON, PRINCIPALS
-from tests.security.object_makers import OBJECT_URLS
+from tests.security.object_makers import OBJECT_URLS, share
 from tests.security.permission_matrix import OBJECT_EXPECTED, POST_EXPECTED, RELATIONS
 from tests.security.support import REFUSED, answer, changed_tables, form_payload, table_digests
 
@@ -30,7 +30,7 @@ def object_url_names() -> set[str]:
 
 
 def applies(name, relation) -> bool:
-    """Rows of jobs, notifications, roles and report snapshots are never shared."""
+    """Rows of jobs, notifications, users, roles, batches and report snapshots are not shared."""
     return relation != "shared" or OBJECT_URLS[name].share is not None
 
 
@@ -53,8 +53,7 @@ def row_for(name, relation, user):
         return spec.make(user)
     row = spec.make(UserFactory(role=spec.owner_role))
     if relation == "shared":
-        policy, action, target = spec.share(row)
-        policy.grant(user, action, target)
+        share(spec.share(row), user, "read")
     return row
 
 

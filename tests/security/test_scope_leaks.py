@@ -18,7 +18,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.marketing.models import SalesChance
-from apps.rbac.policies import customer_policy, sales_chance_policy, service_ticket_policy
+from apps.rbac.policies import sales_chance_policy, service_ticket_policy
 from tests.customers.churn_factories import ChurnFactory
 from tests.customers.factories import (
     ActivityFactory,
@@ -26,7 +26,7 @@ from tests.customers.factories import (
     OrderFactory,
     OrderLineFactory,
 )
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, share
 from tests.marketing.factories import SalesChanceFactory, SalesPlanFactory
 from tests.rbac.test_url_matrix import served_urls
 from tests.security.object_makers import OBJECT_URLS
@@ -195,14 +195,17 @@ def test_the_service_customer_picker_offers_only_the_managers_own_customers(clie
     assert "BMARK" not in form
 
 
-def test_a_customer_shared_by_grant_appears_but_nothing_else_of_the_colleague(client, two_managers):
+def test_a_shared_customer_appears_with_what_hangs_from_it_but_nothing_else(client, two_managers):
     a, _b, rows = two_managers
-    customer_policy.grant(a, "view", rows["B"]["customer"])
+    share(rows["B"]["customer"], a, "read")
     client.force_login(a)
     text = text_of(client.get(reverse("customers:customer-list"), {"export": "csv"}))
     assert rows["B"]["customer"].name in text
-    for name in ["customers:churn-list", "marketing:plan-list"]:  # not shared with him
-        assert "BMARK" not in text_of(client.get(reverse(name))), name
+    customer = rows["B"]["customer"].pk
+    for name in ["customers:linkman-list", "customers:activity-list", "customers:order-list"]:
+        assert "BMARK" in text_of(client.get(reverse(name, args=[customer]))), name
+    assert "BMARK" in text_of(client.get(reverse("customers:churn-list")))  # its churn record
+    assert "BMARK" not in text_of(client.get(reverse("marketing:plan-list")))  # not shared
 
 
 @pytest.mark.parametrize("fmt", EXPORTS)

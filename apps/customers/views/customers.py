@@ -38,9 +38,10 @@ class CustomerMixin(PolicyMixin):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.policy.require(request.user, self.action)  # the role's right: else 403
-            self.customer = selectors.customer_get(
-                user=request.user, pk=kwargs["pk"], action=self.customer_action
-            )
+            # A customer he cannot see is a 404; one he sees but may not act on, a 403.
+            self.customer = selectors.customer_get(user=request.user, pk=kwargs["pk"])
+            if self.customer_action != "view":
+                self.policy.require(request.user, self.customer_action, self.customer)
         return super().dispatch(request, *args, **kwargs)
 
     customer_action = "view"

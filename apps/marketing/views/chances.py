@@ -14,6 +14,7 @@ from apps.marketing.forms import SalesChanceAssignForm, SalesChanceCreateForm, S
 from apps.marketing.models import SalesChance
 from apps.rbac.policies import sales_chance_policy
 from apps.rbac.selectors import record_history
+from apps.rbac.share_views import sharing_panel
 from crm.exceptions import DomainError
 from crm.lists import ListPageView
 from crm.views import DomainErrorMixin, PolicyMixin
@@ -135,5 +136,6 @@ class ChanceDetailView(PolicyMixin, DetailView):
             items=selectors.plan_items(chance=chance),
             history=record_history(target=chance, newest_first=False),
             allowed=selectors.chance_actions(user=self.request.user, chance=chance),
+            **sharing_panel(user=self.request.user, record=chance),
             **kwargs,
         )

@@ -11,6 +11,7 @@ from apps.rbac.models.audit import AuditEvent, AuditEventQuerySet
 from apps.rbac.models.labels import BilingualLabelMixin, bilingual_label
 from apps.rbac.models.org import DataScope, Department
 from apps.rbac.models.rights import Right, Role, RoleRight
+from apps.rbac.models.sharing import RecordShare
 from apps.rbac.models.users import User, UserManager
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "BilingualLabelMixin",
     "DataScope",
     "Department",
+    "RecordShare",
     "Right",
     "Role",
     "RoleRight",

@@ -89,6 +89,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         permissions = [
             ("access_admin", _("Can use the back-office (Django admin)")),
             ("disable_user", _("Can disable and enable users")),
+            ("explain_access", _("Can see why a user may or may not see a record")),
         ]
 
     def __str__(self) -> str:
