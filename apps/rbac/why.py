@@ -24,7 +24,8 @@ def department_path(department) -> str:
     """华东区 / 上海分公司 / 销售一部; "no department" when there is none."""
     if department is None:
         return _("no department")
-    return " / ".join(d.label for d in [*department.get_ancestors(), department])
+    ancestors = type(department).objects.get_ancestors(department)
+    return " / ".join(d.label for d in [*ancestors, department])
 
 
 def _user_model():
