@@ -27,5 +27,7 @@ def _register_hooks() -> None:
     from apps.rbac import share_views, why_views
     from crm import hooks
 
-    hooks.register("customers.section", share_views.customer_section, key="partials/sharing.html")
+    hooks.register(
+        "customers.section", share_views.customer_section, key="partials/sharing.html", order=10
+    )
     hooks.register("errors.explain", why_views.error_page_explanation)

@@ -20,10 +20,13 @@ from apps.rbac.services import sharing as services
 KINDS = {policy.model_label: kind for kind, policy in SHAREABLE.items()}
 
 
-def sharing_panel(*, user, record) -> dict:
-    """The context of templates/partials/sharing.html for `record` as `user` sees it."""
+def sharing_panel(*, user, record, read_only: bool = False) -> dict:
+    """
+    The context of templates/partials/sharing.html for `record` as `user` sees it; read_only
+    (a closed record's page) lists the shares without the form and the remove buttons.
+    """
     policy = sharing_policy(record)
-    can_share = policy.can_share(user, record)
+    can_share = not read_only and policy.can_share(user, record)
     colleagues = selectors.share_colleagues(record=record, actor=user) if can_share else []
     return {
         "sharing": {

@@ -136,6 +136,6 @@ class ChanceDetailView(PolicyMixin, DetailView):
             items=selectors.plan_items(chance=chance),
             history=record_history(target=chance, newest_first=False),
             allowed=selectors.chance_actions(user=self.request.user, chance=chance),
-            **sharing_panel(user=self.request.user, record=chance),
+            **sharing_panel(user=self.request.user, record=chance, read_only=chance.is_closed),
             **kwargs,
         )
