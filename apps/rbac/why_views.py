@@ -27,13 +27,14 @@ class Kind:
     label: str
     policy: p.Policy
     actions: tuple[str, ...]  # the answers the page gives, reading first
+    seen_with: str = ""  # read on its parent's pages: "view" is the parent's (its kind)
 
 
 KINDS = {
     "customer": Kind(gettext_lazy("Customer"), p.customer_policy, ("view", "change")),
-    "linkman": Kind(gettext_lazy("Linkman"), p.linkman_policy, ("view", "change")),
-    "activity": Kind(gettext_lazy("Activity"), p.activity_policy, ("view", "change")),
-    "order": Kind(gettext_lazy("Order"), p.order_policy, ("view",)),
+    "linkman": Kind(gettext_lazy("Linkman"), p.linkman_policy, ("view", "change"), "customer"),
+    "activity": Kind(gettext_lazy("Activity"), p.activity_policy, ("view", "change"), "customer"),
+    "order": Kind(gettext_lazy("Order"), p.order_policy, ("view",), "customer"),
     "churn": Kind(gettext_lazy("Churn record"), p.churn_policy, ("view", "confirm")),
     "chance": Kind(gettext_lazy("Sales chance"), p.sales_chance_policy, ("view", "change")),
     "plan": Kind(gettext_lazy("Plan item"), p.sales_plan_policy, ("view", "change")),
@@ -80,6 +81,23 @@ URL_RECORDS = {
         for n in ["detail", "assign", "delete", "handle", "feedback"]
     },
 }
+
+
+def explain(kind: Kind, user, action: str, obj) -> p.Explanation:
+    """The policy's explanation; a row read on its parent's pages is read as its parent."""
+    if action != "view" or not kind.seen_with:
+        return kind.policy.explain(user, action, obj)
+    parent = KINDS[kind.seen_with]
+    told = parent.policy.explain(user, "view", getattr(obj, kind.seen_with) if obj else None)
+    seen = _("A %(record)s is seen with its %(parent)s.") % {
+        "record": kind.policy.model._meta.verbose_name,
+        "parent": parent.policy.model._meta.verbose_name,
+    }
+    return p.Explanation(told.allowed, [seen, *told.reasons])
+
+
+def _policy_of(kind: Kind, action: str) -> p.Policy:
+    return KINDS[kind.seen_with].policy if action == "view" and kind.seen_with else kind.policy
 
 
 def may_explain(user) -> bool:
@@ -168,7 +186,10 @@ class WhyView(FormView):
         kind, obj, user = KINDS[data["kind"]], data["obj"], data["user"]
         actions = kind.actions if obj is not None else ("view",)
         answers = [
-            (right_label(kind.policy.permission(action)), kind.policy.explain(user, action, obj))
+            (
+                right_label(_policy_of(kind, action).permission(action)),
+                explain(kind, user, action, obj),
+            )
             for action in actions
         ]
         return self.render_to_response(
@@ -200,7 +221,7 @@ def error_page_explanation(request, status: int) -> dict | None:
     if obj is None:
         return {"reasons": [_("There is no such record.")], "url": None}
     for action in kind.actions:
-        explanation = kind.policy.explain(user, action, obj)
+        explanation = explain(kind, user, action, obj)
         if not explanation.allowed:
             return {"reasons": explanation.reasons[:-1], "url": why_url(user, key, pk)}
     return None

@@ -292,3 +292,20 @@ def test_a_normal_users_404_says_nothing_more_than_for_a_missing_row(client, peo
     assert hidden.status_code == missing.status_code == 404
     assert 'data-testid="why"' not in hidden.content.decode()
     assert _body(hidden) == _body(missing)
+
+
+def test_a_linkman_is_explained_through_its_customer(client, admin_user, people):
+    from tests.customers.factories import LinkmanFactory
+
+    linkman = LinkmanFactory(customer=CustomerFactory(manager=people["me"]))
+    client.force_login(admin_user)
+
+    page = client.get(
+        reverse("rbac:why"),
+        {"user": people["me"].username, "kind": "linkman", "record": str(linkman.pk)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    text = page.content.decode()
+    assert "A linkman is seen with its customer." in text
+    assert text.count("Answer: allowed.") == 2  # he sees and edits his own customer's linkman
