@@ -14,10 +14,11 @@ from apps.rbac.policies import data_scope_of, subordinate_ids
 MAX_CHAIN = 50  # supervisors walked up from an owner to the user, at most
 
 
-def right_label(permission: str) -> str:
-    """The label of the right that carries `permission` in the rights tree, else the code."""
+def right_label(permission: str, default: str | None = None) -> str | None:
+    """The label of the right that carries `permission` in the rights tree, else `default`
+    (the code itself when no default is given)."""
     right = apps.get_model("rbac.Right").objects.filter(permission=permission).first()
-    return right.label if right else permission
+    return right.label if right else (permission if default is None else default)
 
 
 def department_path(department) -> str:
@@ -75,6 +76,12 @@ class Teller:
 
     def feature_right(self, granted: bool) -> None:
         right = right_label(self.policy.permission(self.action))
+        every = right_label(self.policy.permission_all(self.action), default="")
+        if self.user.role_id and every:
+            self.say(
+                _("The role “%(role)s” does not have the right “%(right)s”.")
+                % {"role": self._role(), "right": every}
+            )
         if not self.user.role_id:
             self.say(_("%(user)s has no role, so no right.") % {"user": self.name})
         elif granted:

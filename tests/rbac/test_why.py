@@ -153,6 +153,8 @@ def test_each_relation_is_told_with_the_department_paths(
     text = sentences(customer_policy, people["me"], "view", customer)
 
     assert said in text
+    assert "does not have the right “See every customer”" in text  # the all-right
+    assert "has the right “" in text  # the feature right
     assert "belongs to East / 上海分公司" in text
     assert ("Answer: allowed." in text) is allowed
     assert "“Own" in text or "“All" in text
