@@ -19,7 +19,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from apps.rbac.models import DataScope, Department, Role
 from apps.rbac.services import org
@@ -203,11 +202,17 @@ def test_the_dashboard_of_the_head_counts_his_subtree(
 
 @pytest.mark.parametrize("value", ["abc", "999999", "1.5"])
 def test_a_bad_department_gets_a_clear_message_and_computes_nothing(admin_reader, value):
-    with translation.override("en"):
-        response = admin_reader.get(reverse("reports:composition"), {"department": value})
+    response = admin_reader.get(reverse("reports:composition"), {"department": value})
     assert response.status_code == 200
-    assert response.context["form"].errors["department"] == [
-        "Choose one of the departments in the list."
-    ]
+    assert response.context["form"].errors["department"] == ["请选择列表中的部门。"]
     assert b'data-testid="filter-error"' in response.content
     assert not ReportSnapshot.objects.filter(report="composition").exists()
+
+
+def test_a_department_deleted_since_counts_nothing(company):
+    departments = company[0]
+    gone = departments["华北区"].pk
+    snapshot = snapshot_compute(
+        report="contribution", params={**ALL, "department": gone + 1000}, language="zh-hans"
+    )
+    assert snapshot.row_count == 0
