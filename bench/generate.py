@@ -16,7 +16,8 @@ models' constraints, and the text is Chinese drawn from the demo generator's wor
 Shape: 200 users in the four roles (bench_admin1…, bench_manager1…, bench_am1…, bench_exec1…,
 password "bench-2026", listed per role in bench_meta 'users'), most of them account managers
 owning the customers round-robin, placed in 20 departments of 4 levels (ORG_TREE) with their
-supervisors; bench_head1 (role department_head, scope 本部门及下级部门) heads 华东区. Customers KB00000000001… (the app numbers KH+date+seq):
+supervisors; bench_head1 (role department_head, scope 本部门及下级部门) heads 华东区.
+Customers KB00000000001… (the app numbers KH+date+seq):
 about 10 % never ordered, a quarter and every lost one are dormant (latest order 6 months to
 3 years ago), the rest ordered within two months; 90 % normal, 5 % lost, 5 % deleted; dates
 over five years. Linkmen (~3 per customer), activities, orders and lines (catalogue prices),
