@@ -313,10 +313,11 @@ class UserResource(CrmResource):
         ),
     )
     email = Column("email", label=gettext_lazy("e-mail"))
+    phone = Column("phone", label=gettext_lazy("phone"))
 
     class Meta(CrmResource.Meta):
         model = User
-        fields = ("username", "full_name", "role", "department", "supervisor", "email")
+        fields = ("username", "full_name", "role", "department", "supervisor", "email", "phone")
         export_order = fields
 
     def __init__(self, **kwargs):

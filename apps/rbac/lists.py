@@ -31,6 +31,8 @@ users = ListDefinition(
         column(_("Role"), "role__name", "role__name_en", format=bilingual_label),
         column(_("Department"), "department__name", "department__name_en", format=bilingual_label),
         column(_("Supervisor"), "supervisor__username"),
+        column(_("E-mail"), "email"),
+        column(_("Phone"), "phone"),
         column(_("Active"), "is_active"),
         column(_("Last login"), "last_login"),
     ),

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 S = ImportBatch.Status
 DEPARTMENT_HEADERS_ZH = ["部门名称", "上级部门", "部门名称（英文）", "负责人"]
-USER_HEADERS = ["username", "full name", "role", "department", "supervisor", "e-mail"]
+USER_HEADERS = ["username", "full name", "role", "department", "supervisor", "e-mail", "phone"]
 
 
 def department_file(*rows) -> bytes:
@@ -172,8 +172,16 @@ def test_users_are_imported_with_role_department_and_supervisor_never_a_password
     content = csv_bytes(
         USER_HEADERS,
         [
-            ["newbie", "新人", "客户经理", "总公司/华东区", "boss", "newbie@example.com"],
-            ["old", "新名", "Account manager", "总公司", "boss", ""],
+            [
+                "newbie",
+                "新人",
+                "客户经理",
+                "总公司/华东区",
+                "boss",
+                "newbie@example.com",
+                "13800000000",
+            ],
+            ["old", "新名", "Account manager", "总公司", "boss", "", ""],
         ],
     )
     batch = apply(admin_user, check(admin_user, "users", content))
@@ -183,6 +191,7 @@ def test_users_are_imported_with_role_department_and_supervisor_never_a_password
     assert newbie.role.code == "account_manager"
     assert newbie.department == company["华东区"]
     assert newbie.supervisor == boss
+    assert newbie.phone == "13800000000"
     assert not newbie.has_usable_password()
     old = User.objects.get(pk=old.pk)
     assert (old.full_name, old.department.name, old.password) == ("新名", "总公司", old_password)

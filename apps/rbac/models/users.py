@@ -38,6 +38,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     role = models.ForeignKey(
         Role,
         verbose_name=_("role"),
