@@ -216,3 +216,19 @@ def test_a_department_deleted_since_counts_nothing(company):
         report="contribution", params={**ALL, "department": gone + 1000}, language="zh-hans"
     )
     assert snapshot.row_count == 0
+
+
+def test_the_nightly_refresh_recomputes_the_heads_report_within_his_scope(head_client, company):
+    from apps.reports.services import reports_refresh
+
+    payload(head_client.get(reverse("reports:composition")))
+    mine = ReportSnapshot.objects.get(report="composition", params__has_key="owners")
+    CustomerFactory(name="北二", manager=company[1]["north"], level=1)  # outside his subtree
+    CustomerFactory(name="沪二", manager=company[1]["sh"], level=1)  # inside
+
+    reports_refresh()
+
+    refreshed = ReportSnapshot.objects.filter(key=mine.key).order_by("-computed_at").first()
+    assert refreshed.pk != mine.pk
+    assert refreshed.payload["total"] == 4
+    assert payload(head_client.get(reverse("reports:composition")))["total"] == 4
