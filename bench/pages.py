@@ -35,6 +35,7 @@ SEARCH = "智泰"
 FILTERS = {
     "rbac:user-list": "username=am",
     "rbac:audit-list": "action=rbac",
+    "rbac:department-list": "name=区",
     "basedata:product-list": "name=1",
     "basedata:storage-list": "warehouse=1",
     "customers:customer-list": f"name={SEARCH}",
