@@ -15,7 +15,9 @@ models' constraints, and the text is Chinese drawn from the demo generator's wor
 
 Shape: 200 users in the four roles (bench_admin1…, bench_manager1…, bench_am1…, bench_exec1…,
 password "bench-2026", listed per role in bench_meta 'users'), most of them account managers
-owning the customers round-robin. Customers KB00000000001… (the app numbers KH+date+seq):
+owning the customers round-robin, placed in 20 departments of 4 levels (ORG_TREE) with their
+supervisors; bench_head1 (role department_head, scope 本部门及下级部门) heads 华东区.
+Customers KB00000000001… (the app numbers KH+date+seq):
 about 10 % never ordered, a quarter and every lost one are dormant (latest order 6 months to
 3 years ago), the rest ordered within two months; 90 % normal, 5 % lost, 5 % deleted; dates
 over five years. Linkmen (~3 per customer), activities, orders and lines (catalogue prices),
@@ -24,6 +26,7 @@ handling rounds, churn records in all four states with postpone measures.
 """
 
 import argparse
+import itertools
 import json
 import os
 import secrets
@@ -239,6 +242,110 @@ def _users(cursor, params: dict) -> dict:
     return {"ids": ids, "names": names}
 
 
+# The organization (issue 16): 20 departments in 4 levels. Regions and branches are headed by
+# the sales managers, teams by their first account manager; every user reports to the head of
+# his department, a head to the head of the department above. The department head measured by
+# bench.pages is bench_head1, head of 华东区 with the scope 本部门及下级部门 everywhere.
+ORG_ROOT = "基准公司"
+ORG_TREE = {
+    "华东区": {"上海分公司": ["浦东组", "浦西组"], "杭州分公司": ["西湖组", "滨江组"]},
+    "华北区": {"北京分公司": ["海淀组", "朝阳组"], "天津分公司": ["和平组", "南开组"]},
+    "华南区": {"广州分公司": ["天河组"], "深圳分公司": ["南山组"]},
+}
+HEAD_ROLE = "department_head"
+HEAD_USER = "bench_head1"
+HEAD_RIGHTS = ("L0201", "L0202", "L04", "L0400", "L0401", "L0402", "L0403", "L0404")
+
+
+def _organization(cursor, users: dict) -> dict:
+    """
+    Place the benchmark users in the department tree (replaced on each load) with their
+    supervisors; create the department head's role and user. Returns {department: [user ids]}.
+    20 rows through treebeard's own API, then one UPDATE per department for its members.
+    """
+
+    from apps.rbac.models import DataScope, Department, Right, Role, User
+
+    ids = users["ids"]
+    cursor.execute(
+        "UPDATE sys_user SET department_id = NULL, supervisor_id = NULL WHERE usr_name ~ '^bench_'"
+    )
+    for old in Department.objects.filter(name=ORG_ROOT, depth=1):
+        Department.objects.filter(path__startswith=old.path).delete()
+    tree = Department.objects
+    root = tree.add_root(
+        instance=Department(name=ORG_ROOT, name_en="Bench Corp", head_id=ids["executive"][0])
+    )
+    role, _new = Role.objects.update_or_create(
+        code=HEAD_ROLE,
+        defaults={"name": "部门负责人", "name_en": "Department head", "is_active": True},
+    )
+    role.rights.set(Right.objects.filter(code__in=_tree_codes(HEAD_RIGHTS)))
+    for module in DataScope.Module.values:
+        DataScope.objects.update_or_create(
+            role=role, module=module, defaults={"scope": DataScope.Scope.DEPARTMENT_TREE}
+        )
+    head, _new = User.objects.update_or_create(
+        username=HEAD_USER,
+        defaults={
+            "full_name": "华东区负责人",
+            "email": f"{HEAD_USER}@example.com",
+            "is_active": True,
+            "role": role,
+            "password": User.objects.get(pk=ids["admin"][0]).password,  # the same hash
+        },
+    )
+    managers = itertools.cycle(ids["sales_manager"])  # few: one may head several departments
+    members: dict[int, list[int]] = {root.pk: [*ids["admin"], *ids["executive"]]}
+    supervisor_of: dict[int, int] = {}
+    teams = []
+    for region_name, branches in ORG_TREE.items():
+        region_head = head.pk if region_name == "华东区" else next(managers)
+        region = tree.add_child(root, instance=Department(name=region_name, head_id=region_head))
+        members[region.pk] = [region_head]
+        supervisor_of[region_head] = ids["executive"][0]
+        for branch_name, team_names in branches.items():
+            branch_head = next(managers)
+            branch = tree.add_child(
+                region, instance=Department(name=branch_name, head_id=branch_head)
+            )
+            members[branch.pk] = [branch_head]
+            supervisor_of[branch_head] = region_head
+            teams += [
+                (tree.add_child(branch, instance=Department(name=team)), branch_head)
+                for team in team_names
+            ]
+    for n, am in enumerate(ids["account_manager"]):
+        team, _boss = teams[n % len(teams)]
+        members.setdefault(team.pk, []).append(am)
+    for team, boss in teams:
+        first, *rest = members.get(team.pk, []) or [None]
+        if first is None:
+            continue
+        Department.objects.filter(pk=team.pk).update(head_id=first)
+        supervisor_of[first] = boss
+        supervisor_of.update(dict.fromkeys(rest, first))
+    for department, user_ids in members.items():
+        cursor.execute(
+            "UPDATE sys_user SET department_id = %s WHERE id = ANY(%s)", [department, user_ids]
+        )
+    cursor.execute(
+        "UPDATE sys_user u SET supervisor_id = s.boss FROM unnest(%s::bigint[], %s::bigint[]) "
+        "AS s (id, boss) WHERE u.id = s.id AND s.id <> s.boss",
+        [list(supervisor_of), list(supervisor_of.values())],
+    )
+    return {"departments": Department.objects.filter(path__startswith=root.path).count()}
+
+
+def _tree_codes(codes) -> list[str]:
+    """The rights `codes` and their parents (the menu needs the folder of a page)."""
+    from apps.rbac.models import Right
+
+    wanted = set(codes)
+    parents = Right.objects.filter(code__in=wanted).values_list("parent_id", flat=True)
+    return sorted(wanted | {p for p in parents if p})
+
+
 def _products(cursor) -> dict:
     cursor.execute("SELECT id, prod_name, prod_unit, prod_price FROM product ORDER BY id")
     rows = cursor.fetchall()
@@ -291,6 +398,11 @@ def generate(cursor, sizes: dict) -> dict:
             "n_manager": len(users["ids"]["sales_manager"]),
         }
     )
+    begin = time.perf_counter()
+    org = _organization(cursor, users)
+    users["names"][HEAD_ROLE] = [HEAD_USER]
+    timings["organization"] = time.perf_counter() - begin
+    print(f"  {'sys_department':<18} {org['departments']:>11,} rows", flush=True)
     for key, table, statement, pk in STEPS:
         if key == "services":
             begin = time.perf_counter()

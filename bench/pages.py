@@ -14,7 +14,20 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 ADMIN, SM, AM, EX = "admin", "sales_manager", "account_manager", "executive"
-ROLES = [ADMIN, SM, AM, EX]
+# The department head (bench.generate's bench_head1, scope 本部门及下级部门): not a role of
+# the URL matrices, measured on the pages of DEPARTMENT_HEAD_PAGES only.
+DH = "department_head"
+ROLES = [ADMIN, SM, AM, EX, DH]
+DEPARTMENT_HEAD_PAGES = (
+    "customers:customer-list",
+    "reports:dashboard",
+    "reports:contribution",
+    "reports:composition",
+    "reports:service",
+    "reports:churn",
+)
+# His reports grouped by department too (the grouping of issue 16).
+BY_DEPARTMENT = {"reports:composition": "by=department", "reports:churn": "by=department"}
 
 # A filter per list page: what a user types to find one company, a trade name of the generated
 # data ("智泰": 1,234 of the million customers; bench.generate's company names).
@@ -22,6 +35,7 @@ SEARCH = "智泰"
 FILTERS = {
     "rbac:user-list": "username=am",
     "rbac:audit-list": "action=rbac",
+    "rbac:department-list": "name=区",
     "basedata:product-list": "name=1",
     "basedata:storage-list": "warehouse=1",
     "customers:customer-list": f"name={SEARCH}",
@@ -168,7 +182,25 @@ def plan(users: dict) -> tuple[list[Page], list[dict]]:
                     continue
             url = reverse(name, kwargs=kwargs)
             pages.extend(variants(name, kind, role, user, url))
+    pages += department_head_pages(users.get(DH), measured)
     return pages, skipped
+
+
+def department_head_pages(heads, measured) -> list[Page]:
+    """A department head's customer list (first page, search, deep page, export) and reports,
+    his data scope applied in SQL; the reports also grouped by department."""
+    from django.urls import reverse
+
+    if not heads:
+        return []
+    pages = []
+    for name in DEPARTMENT_HEAD_PAGES:
+        url = reverse(name)
+        pages += variants(name, measured[name][0], DH, heads[0], url)
+        if name in BY_DEPARTMENT:
+            base = {"name": name, "role": DH, "username": heads[0].username}
+            pages.append(Page(kind="filtered", url=f"{url}?{BY_DEPARTMENT[name]}", **base))
+    return pages
 
 
 def _encoded(query: str) -> str:

@@ -38,6 +38,8 @@ def test_the_apps_register_their_plug_ins_at_start():
         "products",
         "stock",
         "dictionary",
+        "departments",
+        "users",
     ]
 
 

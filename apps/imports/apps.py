@@ -10,7 +10,10 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Import and export")
 
     def ready(self) -> None:
+        from apps.imports import org
+
         _register_jobs()
+        org.register()  # departments and users (apps.rbac cannot import this app)
 
 
 def _batch_page(job) -> str | None:

@@ -4,19 +4,27 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.rbac.models import AuditEvent, Role, User
+from apps.rbac.models import AuditEvent, Department, Role, User
 from crm.forms import BootstrapFilterSet
 
 
-class UserFilter(BootstrapFilterSet):
-    username = django_filters.CharFilter(label=_("Username"), method="filter_name")
-    role = django_filters.ModelChoiceFilter(label=_("Role"), queryset=Role.objects.all())
+class ActiveStateFilterSet(BootstrapFilterSet):
+    """Active or disabled rows (users, departments)."""
+
     is_active = django_filters.ChoiceFilter(
         label=_("State"),
         choices=[("1", _("Active")), ("0", _("Disabled"))],
         method="filter_active",
         empty_label=_("All"),
     )
+
+    def filter_active(self, queryset, name, value):
+        return queryset.filter(is_active=value == "1")
+
+
+class UserFilter(ActiveStateFilterSet):
+    username = django_filters.CharFilter(label=_("Username"), method="filter_name")
+    role = django_filters.ModelChoiceFilter(label=_("Role"), queryset=Role.objects.all())
 
     class Meta:
         model = User
@@ -25,8 +33,16 @@ class UserFilter(BootstrapFilterSet):
     def filter_name(self, queryset, name, value):
         return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
 
-    def filter_active(self, queryset, name, value):
-        return queryset.filter(is_active=value == "1")
+
+class DepartmentFilter(ActiveStateFilterSet):
+    name = django_filters.CharFilter(label=_("Department"), method="filter_name")
+
+    class Meta:
+        model = Department
+        fields = ["name", "is_active"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value))
 
 
 class AuditEventFilter(BootstrapFilterSet):

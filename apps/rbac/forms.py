@@ -11,7 +11,16 @@ from crm.forms import BootstrapFormMixin, SubmitOnceMixin
 class UserForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = User
-        fields = ["username", "full_name", "email", "role", "department", "supervisor", "is_active"]
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "department",
+            "supervisor",
+            "is_active",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,11 +1,11 @@
-"""The user and audit lists of the system admin, declared once (crm.lists)."""
+"""The user, department and audit lists of the system admin, declared once (crm.lists)."""
 
 from django.utils.translation import gettext_lazy as _
 
 from apps.rbac import selectors
-from apps.rbac.filters import AuditEventFilter, UserFilter
+from apps.rbac.filters import AuditEventFilter, DepartmentFilter, UserFilter
 from apps.rbac.models import bilingual_label
-from apps.rbac.policies import audit_policy, user_policy
+from apps.rbac.policies import audit_policy, department_policy, user_policy
 from crm.exports import column
 from crm.lists import FACT, STATUS, TITLE, ListDefinition, col
 
@@ -31,10 +31,37 @@ users = ListDefinition(
         column(_("Role"), "role__name", "role__name_en", format=bilingual_label),
         column(_("Department"), "department__name", "department__name_en", format=bilingual_label),
         column(_("Supervisor"), "supervisor__username"),
+        column(_("E-mail"), "email"),
+        column(_("Phone"), "phone"),
         column(_("Active"), "is_active"),
         column(_("Last login"), "last_login"),
     ),
     row_actions=("change", "disable"),
+    page_actions=("add",),
+)
+
+departments = ListDefinition(
+    policy=department_policy,
+    selector=selectors.department_tree,
+    filterset_class=DepartmentFilter,
+    columns=(
+        col("name", _("Department"), phone=TITLE),
+        col("head", _("Head"), phone=FACT),
+        col("users", _("Users"), phone=FACT),
+        col("state", _("State"), phone=STATUS),
+    ),
+    sort_fields={"path": "path"},  # the tree's own order, parents before children
+    default_sort="path",
+    export_filename="departments",
+    export_columns=(
+        column(_("Department"), selectors.DEPARTMENT_NAMES),
+        column(_("Department name"), "name"),
+        column(_("Department name (English)"), "name_en"),
+        column(_("Head"), "head__username"),
+        column(_("Users"), "member_count"),
+        column(_("Active"), "is_active"),
+    ),
+    row_actions=("add", "change", "delete"),
     page_actions=("add",),
 )
 

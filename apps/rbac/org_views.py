@@ -6,35 +6,26 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView, ListView, View
+from django.views.generic import FormView, View
 
-from apps.rbac import selectors
+from apps.rbac import lists
 from apps.rbac.forms import DataScopesForm, DepartmentCreateForm, DepartmentForm, DepartmentMoveForm
 from apps.rbac.policies import department_policy, role_policy
 from apps.rbac.services import org as services
 from crm.exceptions import DomainError
-from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, col
+from crm.lists import ListPageView
 from crm.views import DomainErrorMixin, PolicyMixin
 
 TREE = reverse_lazy("rbac:department-list")
 
 
-class DepartmentListView(ListLayoutMixin, PolicyMixin, ListView):
-    """The tree in display order, indented by depth, 100 departments a page."""
+class DepartmentListView(ListPageView):
+    """The tree in display order, indented by depth, 100 departments a page; its export
+    names each department by its path (the departments import reads the same paths)."""
 
-    policy, action, title = department_policy, "view", _("Departments")
+    listing, title = lists.departments, _("Departments")
     template_name = "rbac/department_list.html"
     paginate_by = 100
-    columns = (
-        col("name", _("Department"), phone=TITLE),
-        col("head", _("Head"), phone=FACT),
-        col("users", _("Users"), phone=FACT),
-        col("state", _("State"), phone=STATUS),
-    )
-    row_actions, page_actions = ("add", "change", "delete"), ("add",)
-
-    def get_queryset(self):
-        return selectors.department_tree(user=self.request.user)
 
 
 class DepartmentCreateView(PolicyMixin, DomainErrorMixin, FormView):

@@ -305,6 +305,8 @@ RIGHTS: list[RightDef] = [
     _action(
         "L050413", "L0504", "导入数据字典", "Import dictionary items", "basedata.import_dictitem"
     ),
+    _action("L050414", "L0504", "导入部门", "Import departments", "rbac.import_department"),
+    _action("L050415", "L0504", "导入用户", "Import users", "rbac.import_user"),
     _folder("L06", "权限管理", "Permissions", "shield-lock"),
     _page("L0601", "L06", "用户管理", "Users", "rbac:user-list", "rbac.view_user"),
     _action("L060101", "L0601", "新建用户", "Create users", "rbac.add_user"),
@@ -372,6 +374,8 @@ ROLES: list[RoleDef] = [
             "L050411",
             "L050412",
             "L050413",
+            "L050414",
+            "L050415",
         ],
     ),
     RoleDef(

@@ -1,6 +1,7 @@
 """Reads of the rbac app: users, roles, the rights tree and the audit trail."""
 
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 
 from apps.rbac.history import HistoryEntry, describe
 from apps.rbac.models import AuditEvent, Department, RecordShare, Right, Role, User
@@ -68,6 +69,15 @@ def active_users_with_role(role_code: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, role__code=role_code, role__is_active=True).order_by(
         "full_name", "username"
     )
+
+
+# A department's path of names from the top (总公司/华东区/上海分公司), in SQL: its ancestors are
+# the departments whose tree path begins its own.
+DEPARTMENT_NAMES = RawSQL(
+    "(SELECT string_agg(a.name, '/' ORDER BY a.path) FROM sys_department a "
+    "WHERE starts_with(sys_department.path, a.path))",
+    (),
+)
 
 
 def department_tree(*, user) -> QuerySet[Department]:

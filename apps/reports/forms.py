@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 YEAR = re.compile(r"[0-9]{4}")
+INDENT = "\u3000"  # a department's depth in the filter's list, one ideographic space a level
 
 
 def clean_year(raw: str) -> int | None:
@@ -29,8 +30,24 @@ def clean_year(raw: str) -> int | None:
 
 
 class ReportFilterForm(forms.Form):
-    def __init__(self, *args, years=(), **kwargs):
+    """Every report filters by department (a department and those below it, issue 16): the
+    choices are the departments the reader's reports reach (apps.reports.scope)."""
+
+    department = forms.TypedChoiceField(
+        label=_("Department"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _("Choose one of the departments in the list."),
+        },
+    )
+
+    def __init__(self, *args, years=(), departments=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments"))] + [
+            (str(d.pk), INDENT * (d.depth - 1) + d.label) for d in departments
+        ]
         if "year" in self.fields:
             self.fields["year"].widget.choices = [("", _("All years"))] + [
                 (str(y), str(y)) for y in years
@@ -43,6 +60,14 @@ class ReportFilterForm(forms.Form):
         return clean_year(self.cleaned_data.get("year"))
 
     def params(self) -> dict:
+        """The report's own filters, then the department if one is chosen (the key of the
+        stored snapshots: a filter left empty keeps the key it always had)."""
+        params = self.report_params()
+        if self.cleaned_data["department"] is not None:
+            params["department"] = self.cleaned_data["department"]
+        return params
+
+    def report_params(self) -> dict:
         raise NotImplementedError
 
 
@@ -50,7 +75,7 @@ class ContributionFilterForm(ReportFilterForm):
     year = forms.CharField(label=_("Year"), required=False, widget=forms.Select)
     name = forms.CharField(label=_("Customer name"), required=False, max_length=100)
 
-    def params(self) -> dict:
+    def report_params(self) -> dict:
         return {"year": self.cleaned_data["year"], "name": self.cleaned_data["name"]}
 
 
@@ -59,13 +84,14 @@ class CompositionFilterForm(ReportFilterForm):
         ("level", _("By level")),
         ("credit", _("By credit")),
         ("satisfaction", _("By satisfaction")),
+        ("department", _("By department")),
     ]
 
     by = forms.ChoiceField(
         label=pgettext_lazy("composition", "Report by"), choices=BY, required=False
     )
 
-    def params(self) -> dict:
+    def report_params(self) -> dict:
         return {"by": self.cleaned_data["by"] or "level"}
 
 
@@ -87,7 +113,7 @@ class ServiceFilterForm(ReportFilterForm):
             raise ValidationError(_("Choose either a year or a date range, not both."))
         return data
 
-    def params(self) -> dict:
+    def report_params(self) -> dict:
         data = self.cleaned_data
         return {
             "year": data["year"],
@@ -99,9 +125,20 @@ class ServiceFilterForm(ReportFilterForm):
 class ChurnFilterForm(ReportFilterForm):
     customer = forms.CharField(label=_("Customer"), required=False, max_length=100)
     manager = forms.CharField(label=_("Account manager"), required=False, max_length=50)
+    by = forms.ChoiceField(
+        label=pgettext_lazy("churn", "Group by"),
+        choices=[("manager", _("By account manager")), ("department", _("By department"))],
+        required=False,
+    )
 
-    def params(self) -> dict:
-        return {"customer": self.cleaned_data["customer"], "manager": self.cleaned_data["manager"]}
+    def report_params(self) -> dict:
+        params = {
+            "customer": self.cleaned_data["customer"],
+            "manager": self.cleaned_data["manager"],
+        }
+        if self.cleaned_data["by"] == "department":
+            params["by"] = "department"
+        return params
 
 
 FORMS = {

@@ -2,7 +2,9 @@
 The reports' reads: SQL aggregates over the business tables (values().annotate(), never a loop
 over rows in Python), the data version of a set of sources, and the stored snapshots.
 
-Reports are company-wide (SPEC §4): nothing here is scoped to a user; the views check the role.
+Reports were company-wide (SPEC §4); since issue 16 each aggregate also takes `owners` (the
+users whose rows count; None for every row) and `department` (a department id: its rows and
+those of the departments below it), resolved by apps.reports.scope and applied in SQL.
 """
 
 import datetime
@@ -12,11 +14,13 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, NullIf
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.basedata.models import DictItem
 from apps.customers.models import Churn, Customer, Order, OrderLine
+from apps.rbac.models import Department
 from apps.reports.models import DataChange, ReportRow, ReportSnapshot
+from apps.reports.scope import owned
 from apps.service.models import ServiceTicket
 
 DELETED = Customer.Status.DELETED
@@ -90,7 +94,9 @@ def order_years() -> list[int]:
     return list(years)
 
 
-def contribution_amounts(*, year: int | None = None, name: str = "") -> QuerySet:
+def contribution_amounts(
+    *, year: int | None = None, name: str = "", owners=None, department=None
+) -> QuerySet:
     """
     Order amount per customer: Σ count × unit price of the lines of his orders dated in
     `year` (every year when None); customers whose name contains `name`; deleted customers
@@ -105,6 +111,7 @@ def contribution_amounts(*, year: int | None = None, name: str = "") -> QuerySet
     customers = Customer.objects.exclude(status=DELETED).filter(**conditions)
     if name:
         customers = customers.filter(name__icontains=name)
+    customers = owned(customers, "manager", owners=owners, department=department)
     return (
         customers.values("id", "number", "name")
         .annotate(amount=Sum(F("orders__lines__count") * F("orders__lines__price")))
@@ -114,20 +121,29 @@ def contribution_amounts(*, year: int | None = None, name: str = "") -> QuerySet
 
 # --- 客户构成分析 composition (SPEC §5.2) ---------------------------------------------------
 
-COMPOSITION_FIELDS = {"level": "level", "credit": "credit", "satisfaction": "satisfaction"}
+COMPOSITION_FIELDS = {
+    "level": "level",
+    "credit": "credit",
+    "satisfaction": "satisfaction",
+    "department": "manager__department",
+}
 
 
-def composition_counts(*, by: str) -> dict[str, int]:
-    """Customers that are not deleted, counted per value of level, credit or satisfaction."""
+def composition_counts(*, by: str, owners=None, department=None) -> dict[str, int]:
+    """Customers that are not deleted, counted per value of level, credit or satisfaction, or
+    per department of their account manager (the department's id)."""
     field = COMPOSITION_FIELDS[by]
-    counts = (
-        Customer.objects.exclude(status=DELETED)
-        .values(field)
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list(field, "n")
+    customers = owned(
+        Customer.objects.exclude(status=DELETED), "manager", owners=owners, department=department
     )
+    counts = customers.values(field).annotate(n=Count("pk")).order_by().values_list(field, "n")
     return {("" if value is None else str(value)): n for value, n in counts}
+
+
+def departments_named(ids) -> list[tuple[str, str]]:
+    """(id, label) of these departments in tree order, labels in the active language."""
+    rows = Department.objects.filter(pk__in=[int(i) for i in ids if i]).order_by("path")
+    return [(str(d.pk), d.label) for d in rows.only("pk", "name", "name_en")]
 
 
 def dictionary(dict_type: str) -> list[tuple[str, str]]:
@@ -138,24 +154,28 @@ def dictionary(dict_type: str) -> list[tuple[str, str]]:
 # --- 客户服务分析 service (SPEC §5.3) -------------------------------------------------------
 
 
-def _tickets(start, end) -> QuerySet:
-    tickets = ServiceTicket.objects.all()
+def _tickets(start, end, owners=None, department=None) -> QuerySet:
+    tickets = owned(
+        ServiceTicket.objects.all(), "customer__manager", owners=owners, department=department
+    )
     if start is not None:
         tickets = tickets.filter(created_at__gte=start, created_at__lt=end)
     return tickets
 
 
-def service_type_counts(*, start=None, end=None) -> dict[str, int]:
+def service_type_counts(*, start=None, end=None, owners=None, department=None) -> dict[str, int]:
     """Services (every state) created in [start, end), counted per service type."""
-    counts = _tickets(start, end).values("type").annotate(n=Count("pk")).order_by()
+    counts = (
+        _tickets(start, end, owners, department).values("type").annotate(n=Count("pk")).order_by()
+    )
     return dict(counts.values_list("type", "n"))
 
 
-def service_month_counts(*, year: int) -> dict[int, int]:
+def service_month_counts(*, year: int, owners=None, department=None) -> dict[int, int]:
     """Services created in each local month of `year`."""
     start, end = year_bounds(year)
     counts = (
-        _tickets(start, end)
+        _tickets(start, end, owners, department)
         .annotate(month=ExtractMonth("created_at"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -176,12 +196,19 @@ def service_years() -> list[int]:
 # --- 客户流失分析 churn (SPEC §5.4) ---------------------------------------------------------
 
 
-def churn_confirmed(*, customer: str = "", manager: str = "") -> QuerySet:
+def churn_confirmed(
+    *, customer: str = "", manager: str = "", owners=None, department=None
+) -> QuerySet:
     """
-    Confirmed churn records (status 3 only) with year, customer, manager and reason; filters
-    are "contains". The manager is the one recorded on the churn (at detection time).
+    Confirmed churn records (status 3 only) with year, customer, manager, his department and
+    reason; filters are "contains". The manager is the one recorded on the churn (at
+    detection time); the department filter reads his department, the scope (`owners`) the
+    customer's account manager, as the churn list does.
     """
-    records = Churn.objects.filter(status=Churn.Status.CONFIRMED)
+    records = owned(
+        Churn.objects.filter(status=Churn.Status.CONFIRMED), "customer__manager", owners=owners
+    )
+    records = owned(records, "manager", owners=None, department=department)
     if customer:
         records = records.filter(customer__name__icontains=customer)
     if manager:
@@ -195,7 +222,15 @@ def churn_confirmed(*, customer: str = "", manager: str = "") -> QuerySet:
         year=ExtractYear("lost_date"),
         customer_name=F("customer__name"),
         manager_name=Coalesce(NullIf("manager__full_name", Value("")), "manager__username"),
+        department_name=_department_label("manager__department"),
     ).order_by()
+
+
+def _department_label(path: str):
+    """The department's name in the active language (its Chinese one when no English)."""
+    if (translation.get_language() or "").startswith("en"):
+        return Coalesce(NullIf(f"{path}__name_en", Value("")), f"{path}__name")
+    return F(f"{path}__name")
 
 
 def count_by(rows: QuerySet, field: str) -> list[tuple]:
@@ -207,12 +242,17 @@ def count_by(rows: QuerySet, field: str) -> list[tuple]:
 # --- dashboard -----------------------------------------------------------------------------
 
 
-def revenue_by_month(*, first_year: int, last_year: int) -> dict[tuple[int, int], Decimal]:
+def revenue_by_month(
+    *, first_year: int, last_year: int, owners=None
+) -> dict[tuple[int, int], Decimal]:
     """Σ count × unit price of order lines per (year, month), local time, every customer."""
     start, _ = year_bounds(first_year)
     _, end = year_bounds(last_year)
+    lines = owned(
+        OrderLine.objects.all(), "order__customer__manager", owners=owners, department=None
+    )
     sums = (
-        OrderLine.objects.filter(order__date__gte=start, order__date__lt=end)
+        lines.filter(order__date__gte=start, order__date__lt=end)
         .annotate(year=ExtractYear("order__date"), month=ExtractMonth("order__date"))
         .values("year", "month")
         .annotate(amount=Sum(F("count") * F("price")))
@@ -221,12 +261,16 @@ def revenue_by_month(*, first_year: int, last_year: int) -> dict[tuple[int, int]
     return {(row["year"], row["month"]): row["amount"] or Decimal(0) for row in sums}
 
 
-def open_churn_count() -> int:
+def open_churn_count(*, owners=None) -> int:
     """Churn warnings still waiting for a decision (warning or postponed)."""
-    return Churn.objects.filter(status__in=Churn.OPEN_STATUSES).count()
+    records = owned(Churn.objects.all(), "customer__manager", owners=owners, department=None)
+    return records.filter(status__in=Churn.OPEN_STATUSES).count()
 
 
-def service_status_counts() -> dict[str, int]:
+def service_status_counts(*, owners=None) -> dict[str, int]:
     """Services per state (one GROUP BY)."""
-    counts = ServiceTicket.objects.values("status").annotate(n=Count("pk")).order_by()
+    tickets = owned(
+        ServiceTicket.objects.all(), "customer__manager", owners=owners, department=None
+    )
+    counts = tickets.values("status").annotate(n=Count("pk")).order_by()
     return dict(counts.values_list("status", "n"))

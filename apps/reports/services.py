@@ -26,6 +26,7 @@ from apps.reports import charts, selectors
 from apps.reports.builders import no_progress
 from apps.reports.models import DataChange, ReportRow, ReportSnapshot
 from apps.reports.registry import REPORTS
+from apps.reports.scope import SCOPE_PARAMS
 from crm.db_routers import report_reads
 
 logger = logging.getLogger(__name__)
@@ -209,7 +210,8 @@ def report_retry(*, report: str, params: dict, language: str, user) -> Job:
 
 def report_url(report: str, params: dict) -> str:
     """The report page showing these filters."""
-    query = {k: v for k, v in params.items() if v not in (None, "") and k != "as_of"}
+    hidden = ("as_of", *SCOPE_PARAMS)  # the reader's scope comes from who he is, not the URL
+    query = {k: v for k, v in params.items() if v not in (None, "") and k not in hidden}
     url = reverse(f"reports:{report}")
     return f"{url}?{urlencode(query)}" if query else url
 

@@ -1,6 +1,7 @@
 """
-The report pages (统计报表) and the dashboard: read-only, company-wide, for the roles holding
-the report rights. A page shows the stored snapshot for the current data; a heavy report
+The report pages (统计报表) and the dashboard: read-only, for the roles holding the report
+rights; a role with a data scope sees what his scope reaches (apps.reports.scope).
+A page shows the stored snapshot for the current data; a heavy report
 that is not computed yet shows its background job (apps.jobs) and, meanwhile, the previous
 result. Charts are served as images from their own URL (the CSP forbids inline styles).
 """
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
 from apps.jobs.views import job_context
-from apps.reports import charts, exporting, selectors, services
+from apps.reports import charts, exporting, scope, selectors, services
 from apps.reports.forms import FORMS
 from apps.reports.models import ReportSnapshot
 from apps.reports.registry import REPORTS
@@ -54,10 +55,11 @@ class ReportView(PolicyMixin, TemplateView):
         form = self.filter_form()
         if not form.is_valid():
             return self.render_to_response(self.page_context(form, services.ReportState()))
-        state = self.state(form.params())
+        params = self.params(form)
+        state = self.state(params)
         fmt = request.GET.get("export")
         if fmt in FORMATS:
-            return self.export(form.params(), state, fmt)
+            return self.export(params, state, fmt)
         return self.render_to_response(self.page_context(form, state))
 
     def post(self, request, *args, **kwargs):
@@ -66,7 +68,7 @@ class ReportView(PolicyMixin, TemplateView):
         if form.is_valid():
             services.report_retry(
                 report=self.report,
-                params=form.params(),
+                params=self.params(form),
                 language=translation.get_language(),
                 user=request.user,
             )
@@ -74,7 +76,15 @@ class ReportView(PolicyMixin, TemplateView):
 
     def filter_form(self, data=None):
         data = self.request.GET if data is None else data
-        return FORMS[self.report](data, years=services.year_choices(self.report))
+        return FORMS[self.report](
+            data,
+            years=services.year_choices(self.report),
+            departments=scope.department_choices(self.request.user),
+        )
+
+    def params(self, form) -> dict:
+        """The filters of the form and the reader's scope: what the snapshot is computed for."""
+        return {**form.params(), **scope.scope_params(self.request.user, self.report)}
 
     def state(self, params) -> services.ReportState:
         return services.report_state(
@@ -134,17 +144,21 @@ class DashboardView(ReportView):
     """The executive dashboard: key figures and small charts, no filters."""
 
     def get(self, request, *args, **kwargs):
-        state = self.state({"as_of": timezone.localdate().isoformat()})
+        state = self.state(self.today())
         return self.render_to_response(self.page_context(None, state))
 
     def post(self, request, *args, **kwargs):
         services.report_retry(
             report=self.report,
             language=translation.get_language(),
-            params={"as_of": timezone.localdate().isoformat()},
+            params=self.today(),
             user=request.user,
         )
         return redirect(request.path)
+
+    def today(self) -> dict:
+        as_of = {"as_of": timezone.localdate().isoformat()}
+        return {**as_of, **scope.scope_params(self.request.user, self.report)}
 
 
 # Loaded by <img>, an SVG is a document of its own: let it use its style attributes, never
@@ -161,13 +175,15 @@ class ChartView(PolicyMixin, View):
     @method_decorator(csp_replace(SVG_POLICY))
     def get(self, request, *args, **kwargs):
         snapshot = get_object_or_404(
-            ReportSnapshot.objects.only("report", "language", "charts", "payload"),
+            ReportSnapshot.objects.only("report", "language", "charts", "payload", "params"),
             pk=kwargs["pk"],
             report=self.report,
         )
         name = kwargs["chart"]
         if name not in snapshot.payload.get("charts", {}):
             raise Http404
+        if not scope.covers(request.user, self.report, snapshot.params):
+            raise Http404  # figures counted over rows beyond the reader's data scope
         fmt = "png" if request.GET.get("format") == "png" else "svg"
         response = HttpResponse(
             services.snapshot_chart(snapshot, name, fmt), content_type=charts.CONTENT_TYPES[fmt]

@@ -19,7 +19,15 @@ from apps.marketing.services.plans import sales_plan_create
 from apps.rbac.models import User
 from apps.service.models import ServiceRound, ServiceTicket
 from apps.service.services import ticket_assign, ticket_create, ticket_handle
-from bench.generate import PASSWORD, ensure_data, role_counts, sizes_for, users_loaded
+from bench.generate import (
+    HEAD_ROLE,
+    HEAD_USER,
+    PASSWORD,
+    ensure_data,
+    role_counts,
+    sizes_for,
+    users_loaded,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +88,8 @@ def test_every_table_holds_the_requested_number_of_rows(loaded):
     assert not ServiceRound.objects.filter(ticket__status=ServiceTicket.Status.CREATED).exists()
     assert ChurnMeasure.objects.exists()
     names = users_loaded(connection.cursor())
-    assert {role: len(users) for role, users in names.items()} == role_counts(SIZES["users"])
+    expected = {**role_counts(SIZES["users"]), HEAD_ROLE: 1}
+    assert {role: len(users) for role, users in names.items()} == expected
     for role, usernames in names.items():
         users = User.objects.filter(username__in=usernames, is_active=True)
         assert set(users.values_list("role__code", flat=True)) == {role}
@@ -214,3 +223,22 @@ def test_a_second_load_of_the_same_sizes_changes_nothing(loaded):
     assert again == {key: round(value, 1) for key, value in loaded.items()}
     assert SalesChance.objects.filter(pk=marker.pk).exists()
     assert Customer.objects.count() == SIZES["customers"]
+
+
+def test_the_users_work_in_20_departments_of_4_levels_with_supervisors(loaded):
+    from apps.rbac.models import Department
+    from apps.rbac.policies import customer_policy, data_scope_owner_ids
+
+    tree = Department.objects.filter(path__startswith=Department.objects.get(depth=1).path)
+    assert tree.count() == 20
+    assert sorted(set(tree.values_list("depth", flat=True))) == [1, 2, 3, 4]
+    bench_users = User.objects.filter(username__startswith="bench_", is_active=True)
+    assert not bench_users.filter(department__isnull=True).exists()
+    assert not bench_users.filter(role__code="account_manager", supervisor__isnull=True).exists()
+    head = User.objects.get(username=HEAD_USER)
+    subtree = Department.objects.filter(path__startswith=head.department.path)
+    members = set(User.objects.filter(department__in=subtree).values_list("pk", flat=True))
+    assert set(data_scope_owner_ids(head, "customers")) == members
+    seen = customer_policy.scope(head, "view", Customer.objects.all())
+    assert 0 < seen.count() < Customer.objects.count()
+    assert not seen.exclude(manager__in=members).exists()

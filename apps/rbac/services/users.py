@@ -17,6 +17,7 @@ EDITABLE_FIELDS = [
     "username",
     "full_name",
     "email",
+    "phone",
     "role",
     "department",
     "supervisor",

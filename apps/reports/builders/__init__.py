@@ -150,3 +150,8 @@ def share(part, whole) -> str | None:
 
 def no_progress(done: int, total: int | None = None) -> None:
     pass
+
+
+def scoped(params: dict, owners: str = "owners") -> dict:
+    """The selectors' owner and department filters from a report's params (apps.reports.scope)."""
+    return {"owners": params.get(owners), "department": params.get("department")}

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from apps.reports import selectors
-from apps.reports.builders import add_chart, insert_ranked
+from apps.reports.builders import add_chart, insert_ranked, scoped
 
 TOP_MANAGERS = 10  # the chart and its table show these, the rest is one "others" bar
 
@@ -11,7 +11,7 @@ TOP_MANAGERS = 10  # the chart and its table show these, the rest is one "others
 def build(snapshot, params, progress) -> None:
     progress(0, 2)
     records = selectors.churn_confirmed(
-        customer=params.get("customer", ""), manager=params.get("manager", "")
+        customer=params.get("customer", ""), manager=params.get("manager", ""), **scoped(params)
     )
     ranked = insert_ranked(
         snapshot,
@@ -22,8 +22,9 @@ def build(snapshot, params, progress) -> None:
             "customer": "src.customer_name",
             "manager": "coalesce(src.manager_name, '')",
             "reason": "src.reason",
+            "department": "coalesce(src.department_name, '')",
         },
-        counts=("year", "manager"),
+        counts=("year", "manager", "department"),
     )
     progress(1, 2)
     # Counted over the stored rows: the charts count exactly the table's rows.
@@ -40,6 +41,8 @@ def build(snapshot, params, progress) -> None:
         )
     by_year = [{"year": str(year) if year else _("No date"), "count": n} for year, n in years]
     snapshot.payload.update(total=snapshot.row_count, by_year=by_year, by_manager=by_manager)
+    if params.get("by") == "department":
+        _by_department(snapshot, ranked.counts["department"])
     add_chart(
         snapshot,
         "years",
@@ -61,6 +64,25 @@ def build(snapshot, params, progress) -> None:
             "horizontal": True,
             "labels": [row["manager"] for row in by_manager],
             "values": [row["count"] for row in by_manager],
+            "axis_label": _("Number of customers"),
+            "no_data": _("No confirmed churn matches the filters."),
+        },
+    )
+
+
+def _by_department(snapshot, counts) -> None:
+    """The per-department grouping: lost customers per department of their manager."""
+    by_department = [{"department": name or _("No department"), "count": n} for name, n in counts]
+    snapshot.payload["by_department"] = by_department
+    add_chart(
+        snapshot,
+        "departments",
+        {
+            "type": "bar",
+            "title": _("Lost customers per department"),
+            "horizontal": True,
+            "labels": [row["department"] for row in by_department],
+            "values": [row["count"] for row in by_department],
             "axis_label": _("Number of customers"),
             "no_data": _("No confirmed churn matches the filters."),
         },

@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from apps.basedata.models import DictItem
 from apps.reports import selectors
-from apps.reports.builders import add_chart, insert_rows, share
+from apps.reports.builders import add_chart, insert_rows, scoped, share
 
 DICTIONARIES = {
     "level": DictItem.LEVEL,
@@ -14,7 +14,12 @@ DICTIONARIES = {
 
 
 def dimension_label(by: str) -> str:
-    return {"level": _("Level"), "credit": _("Credit"), "satisfaction": _("Satisfaction")}[by]
+    return {
+        "level": _("Level"),
+        "credit": _("Credit"),
+        "satisfaction": _("Satisfaction"),
+        "department": _("Department"),
+    }[by]
 
 
 def item_header(payload: dict) -> str:
@@ -34,11 +39,19 @@ def counted_items(counts: dict[str, int], items: list[tuple[str, str]]) -> list[
     return rows
 
 
+def _items(by: str, counts: dict[str, int]) -> list[tuple[str, str]]:
+    """The rows' labels: the dictionary's items, or the departments counted (tree order), with
+    the customers whose manager has no department last."""
+    if by != "department":
+        return selectors.dictionary(DICTIONARIES[by])
+    items = selectors.departments_named(counts)
+    return [*items, ("", _("No department"))] if "" in counts else items
+
+
 def build(snapshot, params, progress) -> None:
     by = params["by"]
-    rows = counted_items(
-        selectors.composition_counts(by=by), selectors.dictionary(DICTIONARIES[by])
-    )
+    counts = selectors.composition_counts(by=by, **scoped(params))
+    rows = counted_items(counts, _items(by, counts))
     total = sum(row["count"] for row in rows)  # a handful of aggregated rows
     for row in rows:
         row["percent"] = share(row["count"], total)

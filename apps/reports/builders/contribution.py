@@ -6,7 +6,7 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from apps.reports import selectors
-from apps.reports.builders import add_chart, insert_ranked, share
+from apps.reports.builders import add_chart, insert_ranked, scoped, share
 
 TOP = 10  # bars in the chart, and the "top 10" share
 TOP_SHARE = 0.2  # the "top 20 % of customers" share (rounded up to whole customers)
@@ -14,7 +14,9 @@ TOP_SHARE = 0.2  # the "top 20 % of customers" share (rounded up to whole custom
 
 def build(snapshot, params, progress) -> None:
     progress(0, 3)
-    amounts = selectors.contribution_amounts(year=params.get("year"), name=params.get("name", ""))
+    amounts = selectors.contribution_amounts(
+        year=params.get("year"), name=params.get("name", ""), **scoped(params)
+    )
     ranked = insert_ranked(
         snapshot,
         amounts,

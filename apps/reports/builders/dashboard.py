@@ -12,6 +12,7 @@ from apps.reports import selectors
 from apps.reports.builders import add_chart, json_number
 from apps.reports.builders.composition import counted_items
 from apps.reports.builders.service import month_name
+from apps.reports.scope import owned
 from apps.service.models import ServiceTicket
 
 SMALL = (4.5, 3.4)  # the dashboard's small charts, in inches
@@ -22,12 +23,15 @@ WAITING = [
 ]
 
 
-def revenue_until(day: datetime.date) -> Decimal:
+def revenue_until(day: datetime.date, owners=None) -> Decimal:
     """Σ amount of the orders from 1 January of day's year up to and including `day`."""
     start, end = selectors.local_bounds(
         datetime.date(day.year, 1, 1), day + datetime.timedelta(days=1)
     )
-    lines = OrderLine.objects.filter(order__date__gte=start, order__date__lt=end)
+    lines = owned(
+        OrderLine.objects.all(), "order__customer__manager", owners=owners, department=None
+    )
+    lines = lines.filter(order__date__gte=start, order__date__lt=end)
     return lines.aggregate(total=Sum(F("count") * F("price")))["total"] or Decimal(0)
 
 
@@ -42,15 +46,17 @@ def build(snapshot, params, progress) -> None:
     today = datetime.date.fromisoformat(params["as_of"])
     this_year, last_year = today.year, today.year - 1
     progress(0, 4)
-    monthly = selectors.revenue_by_month(first_year=last_year, last_year=this_year)
+    owners, service_owners = params.get("owners"), params.get("service_owners")
+    monthly = selectors.revenue_by_month(first_year=last_year, last_year=this_year, owners=owners)
     this_months = [monthly.get((this_year, m), Decimal(0)) for m in range(1, 13)]
     last_months = [monthly.get((last_year, m), Decimal(0)) for m in range(1, 13)]
-    last_same_period = revenue_until(_same_day_last_year(today))
+    last_same_period = revenue_until(_same_day_last_year(today), owners)
     progress(1, 4)
     levels = counted_items(
-        selectors.composition_counts(by="level"), selectors.dictionary(DictItem.LEVEL)
+        selectors.composition_counts(by="level", owners=owners),
+        selectors.dictionary(DictItem.LEVEL),
     )
-    statuses = selectors.service_status_counts()
+    statuses = selectors.service_status_counts(owners=service_owners)
     waiting = [
         {"status": s.value, "label": str(s.label), "count": statuses.get(s.value, 0)}
         for s in WAITING
@@ -65,7 +71,7 @@ def build(snapshot, params, progress) -> None:
         revenue_last_year_same_period=json_number(last_same_period),
         customers=sum(row["count"] for row in levels),
         levels=levels,
-        open_churn=selectors.open_churn_count(),
+        open_churn=selectors.open_churn_count(owners=owners),
         waiting=waiting,
     )
     progress(3, 4)

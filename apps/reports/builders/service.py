@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from apps.basedata.models import DictItem
 from apps.reports import selectors
-from apps.reports.builders import add_chart, insert_rows, share
+from apps.reports.builders import add_chart, insert_rows, scoped, share
 from apps.reports.builders.composition import counted_items
 
 
@@ -24,7 +24,7 @@ def period(params) -> tuple:
 
 def build(snapshot, params, progress) -> None:
     start, end = period(params)
-    counts = selectors.service_type_counts(start=start, end=end)
+    counts = selectors.service_type_counts(start=start, end=end, **scoped(params, "service_owners"))
     rows = counted_items(counts, selectors.dictionary(DictItem.SERVICE_TYPE))
     total = sum(row["count"] for row in rows)
     for row in rows:
@@ -44,7 +44,9 @@ def build(snapshot, params, progress) -> None:
         },
     )
     if params.get("year"):
-        by_month = selectors.service_month_counts(year=params["year"])
+        by_month = selectors.service_month_counts(
+            year=params["year"], **scoped(params, "service_owners")
+        )
         months = [
             {"month": m, "label": month_name(m), "count": by_month.get(m, 0)} for m in range(1, 13)
         ]
