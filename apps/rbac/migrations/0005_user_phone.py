@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('rbac', '0003_organization'),
+        ('rbac', '0004_record_share'),
     ]
 
     operations = [
