@@ -155,6 +155,12 @@ def _share(policy, target=lambda row: row):
     return lambda row: (policy, "view", target(row))
 
 
+def share_with(spec: ObjectURL, row, user) -> None:
+    """Share `row` with `user` the way the product shares a record (the matrices' "shared")."""
+    policy, action, target = spec.share(row)
+    policy.grant(user, action, target)
+
+
 CUSTOMER = ObjectURL(AM, _customer, _share(p.customer_policy))
 LINKMAN = ObjectURL(AM, _linkman, _share(p.customer_policy, lambda r: r.customer))
 ACTIVITY = ObjectURL(AM, _activity, _share(p.customer_policy, lambda r: r.customer))

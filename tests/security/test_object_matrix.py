@@ -16,7 +16,7 @@ from django.urls import reverse
 from tests.factories import UserFactory
 from tests.rbac.test_url_matrix import served_urls
 from tests.rbac.url_matrix import ANON, PRINCIPALS
-from tests.security.object_makers import OBJECT_URLS
+from tests.security.object_makers import OBJECT_URLS, share_with
 from tests.security.permission_matrix import OBJECT_EXPECTED, POST_EXPECTED, RELATIONS
 from tests.security.support import REFUSED, answer, changed_tables, form_payload, table_digests
 
@@ -53,8 +53,7 @@ def row_for(name, relation, user):
         return spec.make(user)
     row = spec.make(UserFactory(role=spec.owner_role))
     if relation == "shared":
-        policy, action, target = spec.share(row)
-        policy.grant(user, action, target)
+        share_with(spec, row, user)
     return row
 
 
