@@ -19,8 +19,9 @@ Reading guide (the issue, SPEC §4 and the page of the data scope): 本人 reach
 本人及下属 own + subordinate + indirect; 本部门 own + same_dept; 本部门及下级部门 own + same_dept +
 child_dept; 全部 everything. Outside the scope a record is hidden (404) or, where the page
 needs only the feature right to refuse, forbidden (403); a shared record is readable, never
-writable. Personal duties never widen: developing a chance (win, terminate, plans) belongs to
-its assignee, handling a ticket to its assignee, its feedback to its creator. A right to see
+writable. Personal duties never widen: developing a chance (win, terminate, execute its plan,
+record results) belongs to its assignee, handling a ticket to its assignee, its feedback to its
+creator; making and rewording a plan follows the scope. A right to see
 every record (the sales manager's 查看所有…) still sees every record, whatever the scope.
 Chances are readable by everyone with the chance right (the chance pool, SPEC §3.1).
 """
@@ -271,10 +272,10 @@ SCOPE_EXPECTED = {
     "marketing:plan-make": {
         AM: """
             own             200/302 404/404 404/404 404/404 404/404 404/404 404/404
-            subordinates    200/302 404/404 404/404 404/404 404/404 404/404 404/404
-            department      200/302 404/404 404/404 404/404 404/404 404/404 404/404
-            department_tree 200/302 404/404 404/404 404/404 404/404 404/404 404/404
-            all             200/302 404/404 404/404 404/404 404/404 404/404 404/404
+            subordinates    200/302 200/302 200/302 404/404 404/404 404/404 404/404
+            department      200/302 404/404 404/404 200/302 404/404 404/404 404/404
+            department_tree 200/302 404/404 404/404 200/302 200/302 404/404 404/404
+            all             200/302 200/302 200/302 200/302 200/302 200/302 200/302
         """,
         SM: "200/302",
     },
