@@ -23,14 +23,18 @@ def chance_list(*, user) -> QuerySet[SalesChance]:
 def plan_chance_list(*, user) -> QuerySet[SalesChance]:
     """
     Chances in development or archived (states 2, 3, 4) whose plans `user` may see: every one
-    with the right to see all plans (sales manager), otherwise those assigned to him.
+    with the right to see all plans (sales manager), otherwise those assigned to him or to the
+    users his data scope in marketing reaches (issue 16).
     """
     chances = SalesChance.objects.filter(status__in=PLAN_STATUSES)
     if not sales_plan_policy.can(user, "view"):
         return chances.none()
     if not sales_plan_policy.can(user, "view_all"):
-        # The plan policy's row rule (the chance's assignee), applied to the chance itself.
-        chances = chances.filter(assignee=user)
+        # The plan policy's row rule (the chance's assignee, as far as the user's data scope in
+        # marketing reaches), applied to the chance itself.
+        owners = sales_plan_policy.owner_ids(user, "view")
+        if owners is not None:
+            chances = chances.filter(assignee__in=owners)
     return chances.select_related("created_by", "assignee").annotate(plan_count=_plan_count())
 
 

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from tests.factories import share
 from tests.rbac.url_matrix import ADMIN, AM, EX, SM
 
-__all__ = ["OBJECT_URLS", "ObjectURL", "share"]
+__all__ = ["OBJECT_URLS", "ObjectURL", "share", "share_with"]
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,11 @@ def _its_customer(row):
 
 def _its_chance(row):
     return row.chance
+
+
+def share_with(spec: ObjectURL, row, user) -> None:
+    """Share `row` with `user` read-only, the way the product does (the matrices' "shared")."""
+    share(spec.share(row), user, "read")
 
 
 def _share_row(owner):

@@ -10,6 +10,7 @@ fragment, with every filter field set to B's marker or B's ids, and exported to 
 import csv
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -276,3 +277,268 @@ def test_notifications_and_jobs_of_another_user_never_show(client, two_managers)
     client.force_login(a)
     for name in ["notifications:notification-list", "jobs:job-list", "home"]:
         assert "BMARK" not in text_of(client.get(reverse(name))), name
+
+
+# --- per data scope (issue 16) --------------------------------------------------------------
+#
+# An account manager in 销售部 and, around him, the owners of every relation: his subordinate
+# and his subordinate's subordinate (in 服务部, so that no department scope reaches them), a
+# colleague of 销售部, one of 华东组 below it, one of 服务部. Each owns a customer with its
+# linkman, activity, order, churn warning (from a real scan), a chance he develops with a plan,
+# and a ticket assigned to him; every text carries the relation's label and token. For each of
+# the five scopes (set for customers, marketing and service at once, the way the admin sets
+# them), what the account manager meets holds exactly the tokens of the relations it reaches.
+
+RELATION_LABELS = {
+    "own": ("本人", "QOWNQ"),
+    "subordinate": ("直属", "QSUBQ"),
+    "indirect": ("隔级", "QINDQ"),
+    "same_dept": ("同部门", "QSAMEQ"),
+    "child_dept": ("下级部门", "QCHILDQ"),
+    "other_dept": ("外部门", "QOTHERQ"),
+}
+TOKENS = {token: relation for relation, (_label, token) in RELATION_LABELS.items()}
+EVERY_RELATION = set(RELATION_LABELS)
+
+# What each scope reaches, as data (the issue's definitions).
+REACHES = {
+    "own": {"own"},
+    "subordinates": {"own", "subordinate", "indirect"},
+    "department": {"own", "same_dept"},
+    "department_tree": {"own", "same_dept", "child_dept"},
+    "all": EVERY_RELATION,
+}
+SCOPE_NAMES = list(REACHES)
+
+
+def relations_in(text: str) -> set[str]:
+    """The relations whose token the user can read in `text`."""
+    return {TOKENS[token] for token in re.findall(r"Q(?:OWN|SUB|IND|SAME|CHILD|OTHER)Q", text)}
+
+
+def seed_relation(owner, label: str, token: str) -> None:
+    from apps.customers.models import Order
+    from apps.service.models import ServiceTicket
+    from tests.customers.churn_factories import months_ago, old_customer
+    from tests.customers.churn_factories import order as order_of
+    from tests.service.factories import ticket_in
+
+    customer = old_customer(manager=owner, name=f"{label}客户{token}")
+    LinkmanFactory(customer=customer, name=f"{label}联系人{token}")
+    ActivityFactory(customer=customer, title=f"{label}拜访{token}", place=f"{label}地点{token}")
+    placed = order_of(customer, months_ago(8))  # dormant: the scan warns about him
+    Order.objects.filter(pk=placed.pk).update(address=f"{label}送货地址{token}")
+    OrderLineFactory(order=placed)
+    chance = SalesChanceFactory(developing=True, assignee=owner)
+    SalesChance.objects.filter(pk=chance.pk).update(title=f"{label}机会{token}")
+    SalesPlanFactory(chance=chance, todo=f"{label}计划{token}")
+    ticket_in(
+        ServiceTicket.Status.ASSIGNED,
+        assignee=owner,
+        customer=customer,
+        title=f"{label}服务{token}",
+    )
+
+
+@pytest.fixture
+def company(admin_user):
+    """{relation: owner} around the account manager "own", each seeded, and a churn scan run."""
+    from apps.customers.services import churn_scan
+    from apps.rbac.services import org
+
+    root = org.department_create(actor=admin_user, name="公司")
+    sales = org.department_create(actor=admin_user, name="销售部", parent_id=root.pk)
+    east = org.department_create(actor=admin_user, name="华东组", parent_id=sales.pk)
+    service = org.department_create(actor=admin_user, name="服务部", parent_id=root.pk)
+    me = UserFactory(role="account_manager", department=sales)
+    subordinate = UserFactory(role="account_manager", department=service, supervisor=me)
+    people = {
+        "own": me,
+        "subordinate": subordinate,
+        "indirect": UserFactory(role="account_manager", department=service, supervisor=subordinate),
+        "same_dept": UserFactory(role="account_manager", department=sales),
+        "child_dept": UserFactory(role="account_manager", department=east),
+        "other_dept": UserFactory(role="account_manager", department=service),
+    }
+    for relation, owner in people.items():
+        seed_relation(owner, *RELATION_LABELS[relation])
+    churn_scan()  # the background job: one warning per dormant customer, digests sent
+    return people
+
+
+def scope_everywhere(admin, scope: str) -> None:
+    """The admin's one change on the data-scope page: the scope in every module."""
+    from apps.rbac.models import DataScope, Role
+    from apps.rbac.services import org
+
+    role = Role.objects.get(code="account_manager")
+    org.role_set_data_scopes(
+        actor=admin, role_id=role.pk, scopes=dict.fromkeys(DataScope.Module.values, scope)
+    )
+
+
+def badge(page, code: str) -> int:
+    """The number next to a menu page ("服务处理 (3)"), 0 when none shows."""
+    found = re.search(rf'data-testid="badge-{code}">(\d+)<', page.content.decode())
+    return int(found.group(1)) if found else 0
+
+
+# Lists whose rows are exactly the scope's, and the query that lists every state.
+EXACT_LISTS = {
+    "customers:customer-list": {},
+    "customers:churn-list": {},
+    "marketing:plan-list": {},
+    "service:ticket-archive-list": {"status": ""},
+    "service:customer-search": {"q": "客户"},
+}
+
+
+@pytest.mark.parametrize("scope", SCOPE_NAMES)
+def test_each_scope_lists_searches_and_exports_exactly_its_rows(client, admin_user, company, scope):
+    scope_everywhere(admin_user, scope)
+    client.force_login(company["own"])
+    reached, problems = REACHES[scope], []
+    for name, query in EXACT_LISTS.items():
+        url = reverse(name)
+        page = client.get(url, query)
+        shown = relations_in(text_of(page))
+        if shown != reached:
+            problems.append(f"{name}: shows {sorted(shown)}")
+        paginator = page.context and page.context.get("paginator")
+        if paginator is not None and paginator.count != len(reached):
+            problems.append(f"{name}: counts {paginator.count}, expected {len(reached)}")
+        for fmt in EXPORTS if name != "service:customer-search" else []:
+            exported = relations_in(text_of(client.get(url, {**query, "export": fmt})))
+            if exported != reached:
+                problems.append(f"{name} {fmt} export: holds {sorted(exported)}")
+    for relation in EVERY_RELATION - reached:  # a search for an outside row finds nothing
+        label = RELATION_LABELS[relation][0]
+        for name in ["customers:customer-list", "service:customer-search"]:
+            found = relations_in(text_of(client.get(reverse(name), {"q": f"{label}客户"})))
+            if found & (EVERY_RELATION - reached):
+                problems.append(f"{name} q={label}客户 finds {sorted(found)}")
+    assert not problems, "\n".join(problems)
+
+
+def sweep_scopes():
+    """本部门及下级部门 (the widest partial scope) by default, every scope with SLOW=1."""
+    return [
+        pytest.param(scope, marks=[] if scope == "department_tree" else [pytest.mark.slow])
+        for scope in SCOPE_NAMES
+    ]
+
+
+@pytest.mark.parametrize("scope", sweep_scopes())
+def test_each_scope_never_shows_an_outside_row_on_any_page_fragment_or_export(
+    client, admin_user, company, scope
+):
+    scope_everywhere(admin_user, scope)
+    client.force_login(company["own"])
+    outside = EVERY_RELATION - REACHES[scope]
+    leaks = []
+    for name in LIST_URLS:
+        url = reverse(name, kwargs=dict.fromkeys(served_urls()[name], "linkmen"))
+        if client.get(url).status_code != 200:
+            continue  # refused or not a page: nothing to show
+        for label, query, htmx in [
+            ("page", {}, False),
+            ("fragment", {}, True),
+            ("csv", {"export": "csv"}, False),
+            ("xlsx", {"export": "xlsx"}, False),
+        ]:
+            response = client.get(url, query, headers={"HX-Request": "true"} if htmx else {})
+            if response.status_code == 200 and (relations_in(text_of(response)) & outside):
+                leaks.append(f"{url} {label}: {sorted(relations_in(text_of(response)) & outside)}")
+    assert not leaks, "\n".join(leaks)
+
+
+@pytest.mark.parametrize("scope", SCOPE_NAMES)
+def test_each_scope_holds_in_background_exports(
+    client, admin_user, company, settings, django_capture_on_commit_callbacks, scope
+):
+    scope_everywhere(admin_user, scope)
+    settings.CRM_EXPORT_MAX_ROWS = 0  # every list export becomes a background job
+    client.force_login(company["own"])
+    reached, problems = REACHES[scope], []
+
+    def run(post_url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            started = client.post(post_url, data)
+        assert started.status_code == 302, post_url
+        download = client.get(reverse("jobs:job-download", args=[job_id(started.url)]))
+        assert download.status_code == 200, post_url
+        return relations_in(text_of(download))
+
+    for name in ["customers:customer-list", "customers:churn-list", "marketing:plan-list"]:
+        offer = client.get(reverse(name), {"export": "xlsx"})
+        exported = run(reverse("imports:list-export"), form_payload_of(offer))
+        if exported != reached:
+            problems.append(f"{name} background export holds {sorted(exported)}")
+    for kind in KIND_EXPORTS:
+        exported = run(reverse("imports:kind-export", args=[kind]), {"format": "csv"})
+        if exported != reached:
+            problems.append(f"{kind} export in the import format holds {sorted(exported)}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("scope", SCOPE_NAMES)
+def test_each_scope_counts_badges_and_the_churn_digest_as_the_user_notices(
+    client, admin_user, company, scope
+):
+    """
+    The churn badge counts the warnings of the scope; the badge of 服务处理 counts the tickets
+    waiting for him to handle (a personal duty: his own, whatever the scope); the scan's digest
+    told him about his own customers, and its link opens the warnings of his scope.
+    """
+    from apps.notifications.models import Notification
+
+    scope_everywhere(admin_user, scope)
+    me = company["own"]
+    client.force_login(me)
+    reached = REACHES[scope]
+
+    home = client.get(reverse("home"))
+    assert badge(home, "L0202") == len(reached)
+    assert badge(home, "L0303") == 1
+
+    digest = Notification.objects.get(recipient=me)
+    assert digest.title.startswith("1")
+    assert relations_in(text_of(client.get(digest.link))) == reached
+    handle = text_of(client.get(reverse("service:ticket-handle-list")))
+    assert relations_in(handle) == {"own"}
+
+
+def test_the_service_picker_takes_a_customer_of_the_scope_and_refuses_one_outside(
+    client, admin_user, company
+):
+    """服务创建 with a colleague's customer: accepted in 本部门, refused (nothing made) outside."""
+    from apps.basedata.models import DictItem
+    from apps.customers.models import Customer
+    from apps.service.models import ServiceTicket
+    from tests.factories import DictItemFactory
+
+    scope_everywhere(admin_user, "department")
+    client.force_login(company["own"])
+    colleague = Customer.objects.get(manager=company["same_dept"])
+    stranger = Customer.objects.get(manager=company["other_dept"])
+
+    DictItemFactory(type=DictItem.SERVICE_TYPE, item="咨询", value="咨询")
+
+    def create(customer):
+        return client.post(
+            reverse("service:ticket-create"),
+            {
+                "type": "咨询",
+                "title": f"新服务{customer.pk}",
+                "customer": customer.pk,
+                "request": "客户来电",
+                "submit_token": uuid.uuid4(),
+            },
+        )
+
+    refused = create(stranger)
+    assert refused.status_code == 200
+    assert not ServiceTicket.objects.filter(customer=stranger, title__startswith="新服务").exists()
+    accepted = create(colleague)
+    assert accepted.status_code == 302
+    assert ServiceTicket.objects.filter(customer=colleague, title__startswith="新服务").exists()
