@@ -68,6 +68,7 @@ def _register_transfer() -> None:
         "customers.section",
         lambda user, customer: {"ownerships": selectors.ownership_history(customer=customer)},
         key="customers/_ownership_history.html",
+        order=10,  # after the services
     )
 
     def transfer(*, actor, user, to_user, reason=""):

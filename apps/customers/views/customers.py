@@ -1,6 +1,7 @@
 """Customer information pages (SPEC §3.2). Thin: selectors read, services write."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -117,6 +118,8 @@ class CustomerTransferView(PolicyMixin, DomainErrorMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
+        if user.is_authenticated and not self.policy.can(user, "view"):
+            raise PermissionDenied  # the customer pages' own right (not just the user admin's)
         if user.is_authenticated and self.policy.can(user, self.action):
             ids = self.selected_ids()
             if not ids:
