@@ -77,5 +77,7 @@ def _register_transfer() -> None:
         )
         return result.customers if result else 0
 
-    holding = Holding(_("Customers"), lambda user: services.customers_of(user).count(), transfer)
+    holding = Holding(
+        _("Customers he manages"), lambda user: services.customers_of(user).count(), transfer
+    )
     hooks.register("rbac.user_holdings", holding, key="customers", order=0)
