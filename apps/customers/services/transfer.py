@@ -12,18 +12,20 @@ A form says which owner it expects for each customer; a customer whose owner cha
 colleague transferred it first) refuses the whole transfer and says who moved it where.
 """
 
+from collections import defaultdict
 from typing import NamedTuple
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.customers.models import Churn, Customer, CustomerOwnership
 from apps.customers.selectors.transfer import transfer_targets
-from apps.rbac.models import AuditEvent, User
+from apps.rbac.models import User
 from apps.rbac.policies import customer_policy
+from apps.rbac.services.audit import audit_events_bulk_create
+from apps.rbac.services.users import reassign_assignee
 from crm import hooks
 from crm.exceptions import ConcurrentUpdate, DomainError
 from crm.locking import atomic_retried, record_gone
@@ -185,22 +187,37 @@ def transfer_customers(
 
 def _audit(*, actor, moves, target, reason, moved, now) -> None:
     """An audit event per customer (its history tells the transfer), in one INSERT."""
-    content_type = ContentType.objects.get_for_model(Customer)
-    data = {"reason": reason, "moved": moved, "customers": len(moves)}
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                action=TRANSFER_ACTION,
-                content_type=content_type,
-                object_id=str(move.customer_id),
-                object_repr=move.customer_name[:200],
-                changes={"manager": [move.from_user_id, target.pk]},
-                data=data,
-                created_at=now,
-            )
-            for move in moves
-        ]
+    audit_events_bulk_create(
+        actor=actor,
+        model=Customer,
+        action=TRANSFER_ACTION,
+        rows=[
+            (m.customer_id, m.customer_name, {"manager": [m.from_user_id, target.pk]})
+            for m in moves
+        ],
+        data={"reason": reason, "moved": moved, "customers": len(moves)},
+        at=now,
+    )
+
+
+def reassign_with_customers(*, actor, queryset, moves, field: str, to_user, action: str) -> int:
+    """
+    For the apps on the hook "customers.transfer": the rows of `queryset` (open chances,
+    services: a model with an `assignee`) of the moved customers that their previous account
+    manager was assigned, to `to_user`. `field` names the row's customer as a Move does:
+    "customer_id", or "customer_name" for a chance, which knows its customer by name only.
+    """
+    wanted = defaultdict(list)
+    for move in moves:
+        if move.from_user_id is not None:
+            wanted[move.from_user_id].append(getattr(move, field))
+    if not wanted:
+        return 0
+    which = Q()
+    for owner, values in wanted.items():
+        which |= Q(assignee_id=owner, **{f"{field}__in": values})
+    return reassign_assignee(
+        actor=actor, queryset=queryset.filter(which), to_user=to_user, action=action
     )
 
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -13,9 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.rbac import roles
-from apps.rbac.models import AuditEvent, User
+from apps.rbac.models import User
 from apps.rbac.policies import user_policy
-from apps.rbac.services.audit import audit_event_create, audit_record_changes, snapshot
+from apps.rbac.services.audit import (
+    audit_event_create,
+    audit_events_bulk_create,
+    audit_record_changes,
+    snapshot,
+)
 from apps.rbac.services.org import ensure_no_supervisor_loop
 from crm import hooks
 from crm.exceptions import DomainError
@@ -203,20 +207,12 @@ def reassign_assignee(*, actor, queryset: QuerySet, to_user: User, action: str) 
     queryset.model._default_manager.filter(pk__in=[row.pk for row in rows]).update(
         assignee=to_user, updated_at=now
     )
-    content_type = ContentType.objects.get_for_model(queryset.model)
-    AuditEvent.objects.bulk_create(
-        [
-            AuditEvent(
-                actor=actor,
-                action=action,
-                content_type=content_type,
-                object_id=str(row.pk),
-                object_repr=str(row)[:200],
-                changes={"assignee": [row.assignee_id, to_user.pk]},
-                created_at=now,
-            )
-            for row in rows
-        ]
+    audit_events_bulk_create(
+        actor=actor,
+        model=queryset.model,
+        action=action,
+        rows=[(row.pk, row, {"assignee": [row.assignee_id, to_user.pk]}) for row in rows],
+        at=now,
     )
     return len(rows)
 
@@ -237,3 +233,14 @@ def user_set_language(*, user: User, language: str) -> None:
     """Remember the user's interface language for his next login, on any device."""
     if user.is_authenticated and user.language != language:
         User.objects.filter(pk=user.pk).update(language=language)
+
+
+def assignee_holding(label, open_rows: Callable[[], QuerySet], action: str) -> Holding:
+    """The open rows (`open_rows()`, of a model with an `assignee`) a user is assigned as a
+    Holding: handed over with reassign_assignee."""
+
+    def transfer(*, actor, user, to_user, reason=""):
+        rows = open_rows().filter(assignee=user)
+        return reassign_assignee(actor=actor, queryset=rows, to_user=to_user, action=action)
+
+    return Holding(label, lambda user: open_rows().filter(assignee=user).count(), transfer)
