@@ -385,3 +385,30 @@ def test_the_list_with_row_selection_costs_the_same_for_more_rows(
         return len(captured)
 
     assert queries(2) == queries(8)
+
+
+def test_the_list_offers_a_box_only_on_the_rows_the_user_may_transfer(client, team_lead, old):
+    RoleRight.objects.create(role=team_lead.role, right_id="L020101")  # sees every customer
+    sub = UserFactory(role="account_manager", supervisor=team_lead)
+    his, theirs = CustomerFactory(manager=sub), CustomerFactory(manager=old)
+    client.force_login(team_lead)
+
+    page = client.get(reverse("customers:customer-list"))
+
+    rows = {row.pk: row for row in page.context["object_list"]}
+    assert set(rows) == {his.pk, theirs.pk}
+    assert (rows[his.pk].selectable, rows[theirs.pk].selectable) == (True, False)
+    html = page.content.decode()
+    assert f'data-testid="select-{his.pk}"' in html
+    assert f'data-testid="select-{theirs.pk}"' not in html
+
+
+def test_the_list_of_a_role_without_the_right_has_no_selection(client_as):
+    client = client_as("account_manager")
+    CustomerFactory(manager=client.user)
+
+    page = client.get(reverse("customers:customer-list"))
+
+    assert page.context["bulk_actions"] == []
+    assert 'id="list-selection"' not in page.content.decode()
+    assert 'name="ids"' not in page.content.decode()
