@@ -50,10 +50,6 @@ class TransferResult(NamedTuple):
     moved: dict[str, int]
 
 
-def _customers() -> QuerySet[Customer]:
-    return Customer.objects.exclude(status=Customer.Status.DELETED)
-
-
 def _held_target(to_user_id) -> User:
     """The target account manager, held until the end (FOR NO KEY UPDATE: he cannot be disabled
     meanwhile), or a clear error on the form's field."""
@@ -73,7 +69,9 @@ def _held_target(to_user_id) -> User:
 def _locked_customers(ids: list[int]) -> list[Customer]:
     """The customers, locked in the order of their ids (the same order in every transfer, so
     two transfers over overlapping selections wait for each other instead of deadlocking)."""
-    rows = list(_customers().filter(pk__in=ids).order_by("pk").select_for_update(of=("self",)))
+    rows = list(
+        Customer.objects.visible().filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
+    )
     if len(rows) != len(ids):
         raise record_gone(Customer)
     return rows
@@ -223,7 +221,7 @@ def reassign_with_customers(*, actor, queryset, moves, field: str, to_user, acti
 
 def customers_of(user) -> QuerySet[Customer]:
     """The customers `user` manages (not logically deleted): what leaves with him."""
-    return _customers().filter(manager=user)
+    return Customer.objects.visible().filter(manager=user)
 
 
 def transfer_all_customers(*, actor, user, to_user, reason: str = "") -> TransferResult | None:
