@@ -412,3 +412,27 @@ def test_the_list_of_a_role_without_the_right_has_no_selection(client_as):
     assert page.context["bulk_actions"] == []
     assert 'id="list-selection"' not in page.content.decode()
     assert 'name="ids"' not in page.content.decode()
+
+
+def test_a_customer_deleted_since_the_selection_stops_the_whole_transfer(
+    client, sales_manager, old, new
+):
+    kept, deleted = CustomerFactory(manager=old), CustomerFactory(manager=old)
+    client.force_login(sales_manager)
+    form = client.get(reverse("customers:customer-transfer"), {"ids": [kept.pk, deleted.pk]})
+    Customer.objects.filter(pk=deleted.pk).update(status=Customer.Status.DELETED)
+    before = fingerprint()
+
+    response = client.post(
+        reverse("customers:customer-transfer"),
+        {
+            "ids": [kept.pk, deleted.pk],
+            "to_user": new.pk,
+            f"owner_{kept.pk}": old.pk,
+            f"owner_{deleted.pk}": old.pk,
+            "submit_token": form.context["form"]["submit_token"].value(),
+        },
+    )
+
+    assert response.status_code == 404
+    assert changes(before, fingerprint()) == {}

@@ -7,11 +7,13 @@ chooses who takes it over, then everything moves and he is disabled in one trans
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from apps.customers.models import Churn, CustomerOwnership
 from apps.marketing.models import SalesChance
 from apps.rbac import services
 from apps.rbac.models import AuditEvent, User
+from apps.rbac.selectors import record_history
 from apps.service.models import ServiceTicket
 from crm.exceptions import DomainError
 from tests.customers.churn_factories import ChurnFactory
@@ -182,3 +184,18 @@ def test_only_the_admin_hands_over(client_as, leaving, his_records, successor):
         assert client.get(url).status_code == 403
         assert client.post(url, {"to_user": successor.pk}).status_code == 403
     assert not CustomerOwnership.objects.exists()
+
+
+def test_the_histories_of_the_moved_chance_and_service_say_who_passed_them_on(
+    admin_user, leaving, successor, his_records
+):
+    services.user_hand_over(actor=admin_user, user_id=leaving.pk, to_user_id=successor.pk)
+
+    with translation.override("zh-hans"):
+        chance = record_history(target=his_records["chances"][1])[0]
+        ticket = record_history(target=his_records["services"][1])[0]
+    assert chance.sentences[0] == f"{admin_user.display_name} 将销售机会转交给了其他客户经理"
+    assert ticket.sentences[0] == f"{admin_user.display_name} 将服务转交给了其他客户经理"
+    for entry in (chance, ticket):
+        assert "王离" in entry.sentences[1]
+        assert "李接" in entry.sentences[1]
