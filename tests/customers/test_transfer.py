@@ -56,6 +56,19 @@ def customer_with_open_records(manager, name="杭州新远科技有限公司"):
     return customer, chance, ticket, churn
 
 
+def send_selection(client, form, customers, *, to_user, owner):
+    """POST the selection page `form` (a GET's response) as the user fills it in."""
+    return client.post(
+        reverse("customers:customer-transfer"),
+        {
+            "ids": [c.pk for c in customers],
+            "to_user": to_user.pk,
+            **{f"owner_{c.pk}": owner.pk for c in customers},
+            "submit_token": form.context["form"]["submit_token"].value(),
+        },
+    )
+
+
 def owners(*rows):
     for row in rows:
         row.refresh_from_db()
@@ -330,16 +343,7 @@ def test_a_selection_from_the_list(client, sales_manager, old, new):
     assert [c.pk for c in form.context["customers"]] == sorted(
         [first.pk, second.pk], key=lambda pk: Customer.objects.get(pk=pk).name
     )
-    response = client.post(
-        reverse("customers:customer-transfer"),
-        {
-            "ids": [first.pk, second.pk],
-            "to_user": new.pk,
-            f"owner_{first.pk}": old.pk,
-            f"owner_{second.pk}": old.pk,
-            "submit_token": form.context["form"]["submit_token"].value(),
-        },
-    )
+    response = send_selection(client, form, [first, second], to_user=new, owner=old)
 
     assert response.status_code == 302
     assert [c.manager for c in owners(first, second, third)] == [new, new, old]
@@ -423,16 +427,7 @@ def test_a_customer_deleted_since_the_selection_stops_the_whole_transfer(
     Customer.objects.filter(pk=deleted.pk).update(status=Customer.Status.DELETED)
     before = fingerprint()
 
-    response = client.post(
-        reverse("customers:customer-transfer"),
-        {
-            "ids": [kept.pk, deleted.pk],
-            "to_user": new.pk,
-            f"owner_{kept.pk}": old.pk,
-            f"owner_{deleted.pk}": old.pk,
-            "submit_token": form.context["form"]["submit_token"].value(),
-        },
-    )
+    response = send_selection(client, form, [kept, deleted], to_user=new, owner=old)
 
     assert response.status_code == 404
     assert changes(before, fingerprint()) == {}
