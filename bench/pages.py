@@ -62,6 +62,9 @@ EXPORT_FILTERS = {
 # pages of those kinds it leaves out: confirmations and pages nobody opens repeatedly.
 LOAD_KINDS = {"home", "list", "filtered", "detail", "report", "search"}
 NOT_IN_LOAD = ("-delete", "password_change_done", "customers:churn-scan", "jobs:", "imports:")
+# Pages that open on a selection made on a list (?ids=…); without one they go back to the list.
+# The same page on one record is measured under its own name.
+ON_A_SELECTION = {"customers:customer-transfer": "customers:customer-transfer-one"}
 # Only these query strings make a URL with no filter a "search" (the service picker).
 SEARCHES = {"service:customer-search"}
 
@@ -149,6 +152,8 @@ def targets() -> tuple[dict, dict]:
             skipped[name] = "the sign-in form (users sign in once per session)"
         elif kind is None:
             skipped[name] = "POST only"
+        elif name in ON_A_SELECTION:
+            skipped[name] = "a selection on a list (measured on one record)"
         elif not roles:
             skipped[name] = "no role opens it"
         else:

@@ -41,6 +41,19 @@ POINTS: dict[str, Point] = {
         "explain(request, status) -> {'reasons': [str], 'url': str | None} or None: why the "
         "403/404 page's user was refused, for a user entitled to know (None: say nothing)"
     ),
+    "customers.transfer": Point(
+        "reassign(actor=, moves=, to_user=) -> int, keyed by the kind of open record that may "
+        "follow transferred customers (the user ticks it): moves is a list of "
+        "apps.customers.services.transfer.Move (customer_id, customer_name, from_user_id); "
+        "one UPDATE, inside the transfer's transaction",
+        one_per_key=True,
+    ),
+    "rbac.user_holdings": Point(
+        "an apps.rbac.services.users.Holding (label, count(user) -> int, transfer(actor=, user=, "
+        "to_user=, reason=) -> int) keyed by its name: records a user owns, listed and handed "
+        "over when he is disabled",
+        one_per_key=True,
+    ),
     "basedata.dict_usage": Point(
         "is_used(value) -> bool for the dictionary type given as key: a business row stores "
         "the value, so it may not be deleted or renamed"

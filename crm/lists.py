@@ -8,6 +8,7 @@ reads the same definition with the job owner as the user, without any request.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,22 @@ def col(key: str, label, *, sort: str = "", phone: str = HIDDEN, align: str = ""
 
 
 @dataclass(frozen=True)
+class BulkAction:
+    """
+    An action on the rows the user ticks (row selection): a button under the list that sends
+    the ticked rows' ids (`?ids=1&ids=2`, GET) to the page `url_name`, which confirms and asks
+    for the details. A row has a box when the policy allows `action` on it (decided with the
+    row actions: one query per action for the page, never one per row); the list shows the
+    boxes and buttons only to a user whose role has the action.
+    """
+
+    action: str
+    label: Any
+    url_name: str
+    icon: str = ""
+
+
+@dataclass(frozen=True)
 class ListDefinition:
     """
     One list. `selector(user=…)` returns the rows on which the user may perform `action`
@@ -74,6 +91,8 @@ class ListDefinition:
     # Row-state rules on top of the permissions (e.g. only an open record is changed): a
     # function of (user, rows) run after row.allowed is set; it must not query per row.
     row_rules: Callable | None = None
+    # Actions on the selected rows (crm.lists.BulkAction); the rows get a selection box.
+    bulk_actions: tuple[BulkAction, ...] = ()
 
     def ordering(self, sort: str | None) -> list[str]:
         sort = sort or self.default_sort
@@ -107,12 +126,25 @@ class ListDefinition:
         values, cells = export_rows(rows, list(self.export_columns))
         return headers, values, cells
 
-    def allow_rows(self, user, rows: list) -> None:
+    def allow_rows(self, user, rows: list, bulk_actions=()) -> None:
+        """row.allowed for the row actions and the page's `bulk_actions` (those the user's role
+        has: see bulk_actions_for), and row.selectable: a box to tick for one of them."""
         # The selector's rows are those the user may `action`: that one needs no query.
         scoped = (self.action,) if self.row_policy is None else ()
-        allow_rows(self.row_policy or self.policy, user, self.row_actions, rows, scoped=scoped)
+        actions = tuple(dict.fromkeys((*self.row_actions, *(b.action for b in bulk_actions))))
+        allow_rows(self.row_policy or self.policy, user, actions, rows, scoped=scoped)
         if self.row_rules is not None:
             self.row_rules(user, rows)
+        for row in rows:
+            row.selectable = any(row.allowed[b.action] for b in bulk_actions)
+
+    def bulk_actions_for(self, user) -> list[BulkAction]:
+        """The bulk actions the user's role has (decided once for the page)."""
+        if not self.bulk_actions:
+            return []
+        policy = self.row_policy or self.policy
+        allowed = policy.allowed(user, {b.action for b in self.bulk_actions})
+        return [b for b in self.bulk_actions if allowed[b.action]]
 
 
 def allow_rows(policy, user, actions, rows: list, *, scoped=()) -> None:
@@ -253,13 +285,18 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
         return super().paginate_queryset(queryset, page_size)
 
     def decide_rows(self, rows: list) -> None:
-        self.listing.allow_rows(self.request.user, rows)
+        self.listing.allow_rows(self.request.user, rows, self.bulk_actions)
 
     def page_allowed(self) -> dict:
         return self.listing.policy.allowed(self.request.user, self.listing.page_actions)
 
+    @cached_property
+    def bulk_actions(self) -> list[BulkAction]:
+        return self.listing.bulk_actions_for(self.request.user)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
+            bulk_actions=self.bulk_actions,
             listing=self.listing,
             default_sort=self.listing.default_sort,
             can_export=bool(self.listing.export_columns),

@@ -12,6 +12,8 @@ until PostgreSQL aborts one of them (a deadlock). So every service locks the par
 child, and never the other way round:
 
     customer      → linkman, activity, order, churn record
+    transfer      : its target user (FOR NO KEY UPDATE: not disabled meanwhile) → the
+                    customers in id order → their churn records, chances, services
     sales chance  → plan item
     import batch  → the rows it created or changed
     (user, role, dictionary item, service ticket, notification: one row, nothing after it)

@@ -22,8 +22,11 @@ def test_the_apps_register_their_plug_ins_at_start():
     assert list(hooks.registry("customers.section")) == [
         "service/_customer_services.html",
         "partials/sharing.html",
+        "customers/_ownership_history.html",
     ]
     assert hooks.values("errors.explain")
+    assert list(hooks.registry("customers.transfer")) == ["chances", "services"]
+    assert list(hooks.registry("rbac.user_holdings")) == ["customers", "chances", "services"]
     for dict_type in ("REGION", "LEVEL", "SATISFACTION", "CREDIT", "SERVICE_TYPE"):
         assert hooks.values("basedata.dict_usage", getattr(DictItem, dict_type)), dict_type
     assert hooks.values("imports.in_use", "basedata.dictitem")
@@ -48,7 +51,7 @@ def test_an_unknown_hook_name_fails_at_once_and_names_the_points():
         hooks.register("menu.badges", lambda user: 1, key="L0101")
 
     assert "'menu.badges'" in str(error.value)
-    assert "menu.badge." in str(error.value)  # the list of points ends with it
+    assert ", menu.badge," in str(error.value)  # in the list of points
     with pytest.raises(hooks.UnknownHook):
         hooks.values("no.such.point")
     with pytest.raises(hooks.UnknownHook):

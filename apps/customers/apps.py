@@ -16,6 +16,7 @@ class CustomersConfig(AppConfig):
         _register_churn_badge()
         _register_jobs()
         _register_imports()
+        _register_transfer()
 
 
 def _register_churn_badge() -> None:
@@ -55,3 +56,28 @@ def _register_imports() -> None:
         start=10,
     ):
         hooks.register("imports.kind", kind, key=kind.key, order=order)
+
+
+def _register_transfer() -> None:
+    """转移 (issue 16): the ownership history on the customer page; a leaving employee's
+    customers go to a colleague before he is disabled."""
+    from apps.customers import selectors, services
+    from apps.rbac.services.users import Holding
+
+    hooks.register(
+        "customers.section",
+        lambda user, customer: {"ownerships": selectors.ownership_history(customer=customer)},
+        key="customers/_ownership_history.html",
+        order=10,  # after the services
+    )
+
+    def transfer(*, actor, user, to_user, reason=""):
+        result = services.transfer_all_customers(
+            actor=actor, user=user, to_user=to_user, reason=reason
+        )
+        return result.customers if result else 0
+
+    holding = Holding(
+        _("Customers he manages"), lambda user: services.customers_of(user).count(), transfer
+    )
+    hooks.register("rbac.user_holdings", holding, key="customers", order=0)

@@ -140,3 +140,41 @@ class LinkmanCreateForm(SubmitOnceMixin, LinkmanForm):
 
 class ActivityCreateForm(SubmitOnceMixin, ActivityForm):
     pass
+
+
+class TransferForm(BootstrapFormMixin, SubmitOnceMixin, forms.Form):
+    """
+    转移: the new account manager, which open records go with the customers, and why. For each
+    customer a hidden field carries the account manager the page showed (`owner_<pk>`): a
+    customer someone else moved meanwhile is refused rather than taken from him.
+    """
+
+    to_user = forms.ModelChoiceField(
+        label=_("New account manager"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choose an active account manager.")},
+    )
+    with_chances = forms.BooleanField(
+        label=_("Their sales chances in development go too"), required=False, initial=True
+    )
+    with_services = forms.BooleanField(
+        label=_("Their open services go too"), required=False, initial=True
+    )
+    with_churns = forms.BooleanField(
+        label=_("Their open churn records go too"), required=False, initial=True
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, customers, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customers = customers
+        self.fields["to_user"].queryset = targets
+        for customer in customers:
+            self.fields[f"owner_{customer.pk}"] = forms.IntegerField(
+                required=False, widget=forms.HiddenInput, initial=customer.manager_id
+            )
+
+    def expected_owners(self) -> dict:
+        return {c.pk: self.cleaned_data.get(f"owner_{c.pk}") for c in self.customers}

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.rbac.history import Action
 
 ACTIONS = {
+    "customers.customer.transfer": Action(
+        _("{actor} transferred the customer"), details={"reason": _("reason")}
+    ),
     "customers.customer.lost": Action(_("{actor} marked the customer as lost")),
     "customers.churn.warn": Action(
         _("{actor} warned that the customer may be lost"), details=["last_order_date"]

@@ -8,7 +8,7 @@ from apps.customers.filters import CustomerFilter
 from apps.customers.models import Churn, Customer
 from apps.rbac.policies import churn_policy, customer_policy
 from crm.exports import column, user_name
-from crm.lists import FACT, STATUS, TITLE, ListDefinition, col
+from crm.lists import FACT, STATUS, TITLE, BulkAction, ListDefinition, col
 
 customers = ListDefinition(
     policy=customer_policy,
@@ -42,6 +42,11 @@ customers = ListDefinition(
         column(_("address"), "address"),
     ),
     row_actions=("change", "delete"),
+    bulk_actions=(
+        BulkAction(
+            "transfer", _("Transfer selected"), "customers:customer-transfer", "arrow-left-right"
+        ),
+    ),
 )
 
 

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.rbac.history import Action
 
 ACTIONS = {
+    "marketing.chance.reassign": Action(
+        _("{actor} passed the chance on to another account manager")
+    ),
     "marketing.chance.assign": Action(
         _("{actor} assigned the chance"), details=["assignee", "assigned_at"]
     ),

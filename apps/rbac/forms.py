@@ -148,3 +148,17 @@ class ShareForm(BootstrapFormMixin, forms.Form):
             ("", "---------"),
             *((u.pk, u.display_name) for u in colleagues),
         ]
+
+
+class HandOverForm(BootstrapFormMixin, forms.Form):
+    """A leaving employee's records: who takes them over, and whether he is disabled now."""
+
+    to_user = forms.ModelChoiceField(
+        label=_("Who takes them over"),
+        queryset=None,
+        error_messages={"invalid_choice": _("Choose an active account manager.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    disable = forms.BooleanField(label=_("Disable the user afterwards"), required=False)

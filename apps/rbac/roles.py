@@ -110,6 +110,15 @@ RIGHTS: list[RightDef] = [
         "customers.change_linkman",
     ),
     _action("L020106", "L0201", "维护交往记录", "Maintain activities", "customers.change_activity"),
+    # 转移 (issue 16): the customers within the data scope, or every customer
+    _action("L020107", "L0201", "转移客户", "Transfer customers", "customers.transfer_customer"),
+    _action(
+        "L020108",
+        "L0201",
+        "转移所有客户",
+        "Transfer every customer",
+        "customers.transfer_all_customer",
+    ),
     _page(
         "L0202",
         "L02",
@@ -314,6 +323,14 @@ RIGHTS: list[RightDef] = [
         "L060102", "L0601", "编辑用户/重置密码", "Edit users, reset passwords", "rbac.change_user"
     ),
     _action("L060103", "L0601", "禁用用户", "Disable users", "rbac.disable_user"),
+    # A leaving employee's customers go to a colleague: from the user list, or on disabling him.
+    _action(
+        "L060104",
+        "L0601",
+        "转移离职员工的客户",
+        "Transfer a leaving user's customers",
+        "customers.transfer_all_customer",
+    ),
     _page("L0602", "L06", "角色管理", "Roles", "rbac:role-list", "rbac.view_role"),
     _action("L060201", "L0602", "新建角色", "Create roles", "rbac.add_role"),
     _action(
@@ -393,6 +410,8 @@ ROLES: list[RoleDef] = [
             "L02",
             "L0201",
             "L020101",
+            "L020107",
+            "L020108",
             "L0202",
             "L020201",
             "L03",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("users/<int:pk>/edit/", views.UserUpdateView.as_view(), name="user-update"),
     path("users/<int:pk>/password/", views.UserPasswordResetView.as_view(), name="user-password"),
     path("users/<int:pk>/active/", views.UserSetActiveView.as_view(), name="user-set-active"),
+    path("users/<int:pk>/hand-over/", views.UserHandOverView.as_view(), name="user-hand-over"),
     path("roles/", views.RoleListView.as_view(), name="role-list"),
     path("roles/new/", views.RoleCreateView.as_view(), name="role-create"),
     path("roles/<int:pk>/edit/", views.RoleUpdateView.as_view(), name="role-update"),

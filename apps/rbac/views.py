@@ -4,14 +4,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, ListView, View
 from django.views.i18n import set_language as django_set_language
 
 from apps.rbac import lists, selectors, services
-from apps.rbac.forms import PasswordResetForm, RoleForm, RoleRightsForm, UserCreateForm, UserForm
+from apps.rbac.forms import (
+    HandOverForm,
+    PasswordResetForm,
+    RoleForm,
+    RoleRightsForm,
+    UserCreateForm,
+    UserForm,
+)
 from apps.rbac.policies import role_policy, user_policy
 from crm.exceptions import DomainError
 from crm.lists import FACT, STATUS, TITLE, ListLayoutMixin, ListPageView, col
@@ -111,10 +118,60 @@ class UserSetActiveView(PolicyMixin, View):
         active = request.POST.get("active") == "1"
         try:
             services.user_set_active(actor=request.user, user_id=user.pk, active=active)
+        except services.RecordsRemain as error:
+            messages.warning(request, str(error))
+            return redirect(f"{reverse('rbac:user-hand-over', args=[user.pk])}?disable=1")
         except DomainError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Enabled.") if active else _("Disabled."))
+        return redirect("rbac:user-list")
+
+
+class UserHandOverView(PolicyMixin, DomainErrorMixin, FormView):
+    """
+    A leaving employee: what he still owns (customers, open chances, open services) and to whom
+    it goes, optionally disabling him in the same transaction (services.user_hand_over). The
+    Disable button of a user who owns records leads here.
+    """
+
+    policy, action = user_policy, "disable"
+    form_class = HandOverForm
+    template_name = "rbac/user_hand_over.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.policy.can(request.user, self.action):
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"disable": self.request.GET.get("disable") == "1"}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["to_user"].queryset = services.successors().exclude(pk=self.object.pk)
+        return form
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            object=self.object, holdings=services.user_holdings(self.object), **kwargs
+        )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.user_hand_over(
+            actor=self.request.user,
+            user_id=self.object.pk,
+            to_user_id=data["to_user"].pk,
+            reason=data["reason"],
+            disable=data["disable"],
+        )
+        to = data["to_user"].display_name
+        if data["disable"]:
+            text = _("His records went to %(user)s and he is disabled.") % {"user": to}
+        else:
+            text = _("His records went to %(user)s.") % {"user": to}
+        messages.success(self.request, text)
         return redirect("rbac:user-list")
 
 

@@ -11,7 +11,7 @@ class ServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.basedata.models import DictItem
-        from apps.service import sections, selectors
+        from apps.service import sections, selectors, transfer
 
         # What waits for the user at each stage, shown next to the menu page (SPEC §3.4).
         hooks.register("menu.badge", selectors.ticket_assign_waiting_count, key="L0302")
@@ -23,3 +23,6 @@ class ServiceConfig(AppConfig):
         hooks.register(
             "basedata.dict_usage", sections.service_type_in_use, key=DictItem.SERVICE_TYPE
         )
+        # 转移 (issue 16): open services follow transferred customers and leaving employees.
+        hooks.register("customers.transfer", transfer.reassign_for_customers, key="services")
+        hooks.register("rbac.user_holdings", transfer.holding, key="services", order=20)

@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from apps.rbac.history import Action
 
 ACTIONS = {
+    "service.ticket.reassign": Action(
+        _("{actor} passed the service on to another account manager")
+    ),
     "service.ticket.assign": Action(_("{actor} assigned the service"), details=["assignee"]),
     "service.ticket.handle": Action(
         _("{actor} recorded the handling"), details={"round": _("round")}

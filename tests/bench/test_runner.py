@@ -23,7 +23,11 @@ def test_every_url_name_of_the_url_matrices_is_measured_or_skipped_for_a_stated_
     assert set(skipped.values()) <= {
         "POST only",
         "the sign-in form (users sign in once per session)",
+        "a selection on a list (measured on one record)",
     }
+    for name, single in pages.ON_A_SELECTION.items():
+        assert name in skipped
+        assert single in measured
 
 
 def test_every_measured_page_with_arguments_has_a_sampler_and_every_list_page_a_filter():

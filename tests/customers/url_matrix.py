@@ -17,6 +17,9 @@ EXPECTED = {
     "customers:customer-detail": _detail(),
     "customers:customer-update": _write(),
     "customers:customer-delete": _write(),
+    # 转移: the sales manager's right; without a selection the list page says to tick some first
+    "customers:customer-transfer": only(SM, ok=302),
+    "customers:customer-transfer-one": only(SM),
     "customers:linkman-list": _detail(),
     "customers:linkman-create": _write(),
     "customers:linkman-update": _write(),

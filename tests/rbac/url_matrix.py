@@ -37,6 +37,7 @@ EXPECTED = {
     "rbac:user-update": only(ADMIN),
     "rbac:user-password": only(ADMIN),
     "rbac:user-set-active": only(ADMIN, ok=405),
+    "rbac:user-hand-over": only(ADMIN),
     "rbac:role-list": only(ADMIN),
     "rbac:role-create": only(ADMIN),
     "rbac:role-update": only(ADMIN),

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -122,7 +123,11 @@ class Customer(StatusBadge, TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
-        permissions = [("view_all_customer", _("Can see every customer"))]
+        permissions = [
+            ("view_all_customer", _("Can see every customer")),
+            ("transfer_customer", _("Can transfer the customers within his data scope")),
+            ("transfer_all_customer", _("Can transfer every customer")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["1", "2", "3"]), name="cst_customer_status_valid"
@@ -143,6 +148,60 @@ class Customer(StatusBadge, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:customer-detail", args=[self.pk])
+
+
+class CustomerOwnership(models.Model):
+    """
+    归属记录: one change of a customer's account manager by a transfer (issue 16). Written once,
+    never changed: who owned the customer from when, who moved it and why.
+    """
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="ownerships",
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("previous account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("new account manager"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("transferred by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("transferred at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "cst_customer_owner"
+        ordering = ["-at", "-pk"]
+        verbose_name = _("ownership record")
+        verbose_name_plural = _("ownership records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_user__isnull=True) | ~Q(from_user=F("to_user")),
+                name="cst_customer_owner_changes",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "-at"], name="cst_customer_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.from_user_id} → {self.to_user_id}"
 
 
 class Linkman(TimeStampedModel):

@@ -19,17 +19,25 @@ from apps.customers.selectors.customers import (
     order_lines,
     order_list,
 )
+from apps.customers.selectors.transfer import (
+    customers_to_transfer,
+    ownership_history,
+    transfer_targets,
+)
 
 __all__ = [
     "activity_list",
     "customer_get",
     "customer_labels",
     "customer_list",
+    "customers_to_transfer",
     "linkman_list",
     "order_get",
     "order_lifetime_total",
     "order_lines",
     "order_list",
+    "ownership_history",
+    "transfer_targets",
 ]
 __all__ += [
     "churn_get",

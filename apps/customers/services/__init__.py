@@ -17,14 +17,24 @@ from apps.customers.services.customers import (
     customer_number_next,
     customer_update,
 )
+from apps.customers.services.transfer import (
+    MAX_SELECTION,
+    customers_of,
+    transfer_all_customers,
+    transfer_customers,
+)
 
 __all__ = [
+    "MAX_SELECTION",
     "customer_child_delete",
     "customer_child_save",
     "customer_create_from_chance",
     "customer_delete",
     "customer_number_next",
     "customer_update",
+    "customers_of",
+    "transfer_all_customers",
+    "transfer_customers",
 ]
 __all__ += [
     "CHURN_SCAN_JOB",

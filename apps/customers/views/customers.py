@@ -1,6 +1,8 @@
 """Customer information pages (SPEC §3.2). Thin: selectors read, services write."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from apps.customers.forms import (
     CustomerForm,
     LinkmanCreateForm,
     LinkmanForm,
+    TransferForm,
 )
 from apps.customers.models import Activity, Churn, Linkman
 from apps.customers.sections import customer_sections
@@ -66,7 +69,7 @@ class CustomerDetailView(CustomerMixin, TemplateView):
             open_churn=customer.churns.filter(status__in=Churn.OPEN_STATUSES).first(),
             history=record_history(target=customer, limit=20),
             sections=customer_sections(request=self.request, customer=customer),
-            allowed=customer_policy.allowed(user, ["change", "delete"], customer),
+            allowed=customer_policy.allowed(user, ["change", "delete", "transfer"], customer),
             **kwargs,
         )
 
@@ -100,6 +103,78 @@ class CustomerDeleteView(CustomerMixin, TemplateView):
     def post(self, request, pk):
         services.customer_delete(actor=request.user, customer_id=self.customer.pk)
         messages.success(request, _("The customer has been deleted."))
+        return redirect("customers:customer-list")
+
+
+class CustomerTransferView(PolicyMixin, DomainErrorMixin, FormView):
+    """
+    转移: GET shows the selected customers (`?ids=…` from the list's selection, or the one of
+    the URL) and asks whom they go to; POST transfers them (services.transfer_customers). A
+    customer outside the user's scope for "transfer" is a 404 for the whole selection.
+    """
+
+    policy, action = customer_policy, "transfer"
+    form_class = TransferForm
+    template_name = "customers/customer_transfer.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not self.policy.can(user, "view"):
+            raise PermissionDenied  # the customer pages' own right (not just the user admin's)
+        if user.is_authenticated and self.policy.can(user, self.action):
+            ids = self.selected_ids()
+            if not ids:
+                messages.error(request, _("Select the customers to transfer first."))
+                return redirect("customers:customer-list")
+            if len(ids) > services.MAX_SELECTION:
+                messages.error(
+                    request,
+                    _("At most %(limit)d customers can be transferred at once.")
+                    % {"limit": services.MAX_SELECTION},
+                )
+                return redirect("customers:customer-list")
+            self.customers = selectors.customers_to_transfer(user=user, ids=ids)
+        return super().dispatch(request, *args, **kwargs)
+
+    def selected_ids(self) -> list[int]:
+        if "pk" in self.kwargs:
+            return [self.kwargs["pk"]]
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        try:
+            return sorted({int(value) for value in data.getlist("ids")})
+        except ValueError:
+            raise Http404 from None
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "customers": self.customers,
+            "targets": selectors.transfer_targets(),
+        }
+
+    def get_context_data(self, **kwargs):
+        one = self.customers[0] if "pk" in self.kwargs else None
+        return super().get_context_data(customers=self.customers, customer=one, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        result = services.transfer_customers(
+            actor=self.request.user,
+            customer_ids=[customer.pk for customer in self.customers],
+            to_user=data["to_user"],
+            with_chances=data["with_chances"],
+            with_services=data["with_services"],
+            with_churns=data["with_churns"],
+            reason=data["reason"],
+            expected_owners=form.expected_owners(),
+        )
+        messages.success(
+            self.request,
+            _("Customers transferred to %(user)s: %(count)d.")
+            % {"user": result.to_user.display_name, "count": result.customers},
+        )
+        if "pk" in self.kwargs:
+            return redirect(self.customers[0].get_absolute_url())
         return redirect("customers:customer-list")
 
 

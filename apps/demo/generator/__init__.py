@@ -27,6 +27,7 @@ from apps.demo.generator.customers import (
 )
 from apps.demo.generator.orders import orders_create
 from apps.demo.generator.organization import organization_ensure
+from apps.demo.generator.ownership import ownerships_create
 from apps.demo.generator.tickets import tickets_create
 from apps.demo.generator.users import DEMO_PASSWORD, DEMO_USERS, demo_users_ensure
 from apps.demo.reference import ReferenceResult, reference_data_load
@@ -87,6 +88,14 @@ def demo_seed(*, customers: int, seed: int, today: date | None = None) -> DemoRe
         return result
     ctx = demo_context(seed=seed, today=today or timezone.localdate(), staff=staff)
     plans = customer_plans_build(ctx, count=customers)
-    for step in (customers_create, orders_create, chances_create, tickets_create, churns_create):
+    steps = (
+        customers_create,
+        orders_create,
+        chances_create,
+        tickets_create,
+        churns_create,
+        ownerships_create,
+    )
+    for step in steps:
         result.counts.update(step(ctx, plans))
     return result

@@ -3,7 +3,12 @@
 from apps.rbac.services.audit import audit_event_create, audit_record_changes, snapshot
 from apps.rbac.services.roles import rbac_sync_defaults, role_create, role_set_rights, role_update
 from apps.rbac.services.users import (
+    Holding,
+    RecordsRemain,
+    successors,
     user_create,
+    user_hand_over,
+    user_holdings,
     user_set_active,
     user_set_language,
     user_set_password,
@@ -11,6 +16,8 @@ from apps.rbac.services.users import (
 )
 
 __all__ = [
+    "Holding",
+    "RecordsRemain",
     "audit_event_create",
     "audit_record_changes",
     "rbac_sync_defaults",
@@ -18,7 +25,10 @@ __all__ = [
     "role_set_rights",
     "role_update",
     "snapshot",
+    "successors",
     "user_create",
+    "user_hand_over",
+    "user_holdings",
     "user_set_active",
     "user_set_language",
     "user_set_password",

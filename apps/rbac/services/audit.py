@@ -5,6 +5,7 @@ import decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 
 from apps.rbac.models import AuditEvent
 
@@ -68,3 +69,29 @@ def audit_record_changes(*, actor, target, action: str, before: dict, data=None)
     if not changes:
         return None
     return audit_event_create(actor=actor, target=target, action=action, changes=changes, data=data)
+
+
+def audit_events_bulk_create(
+    *, actor, model, action: str, rows, data: dict | None = None, at=None
+) -> None:
+    """
+    An audit event per changed row of `model`, in one INSERT, for services that change many
+    rows in one statement (a transfer): `rows` are (pk, repr, changes) triples.
+    """
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    at = at or timezone.now()
+    AuditEvent.objects.bulk_create(
+        [
+            AuditEvent(
+                actor=actor if actor is not None and actor.is_authenticated else None,
+                action=action,
+                content_type=content_type,
+                object_id=str(pk),
+                object_repr=str(text)[:200],
+                changes=changes or {},
+                data=data or {},
+                created_at=at,
+            )
+            for pk, text, changes in rows
+        ]
+    )
