@@ -135,6 +135,12 @@ SCOPE_EXPECTED = {
         """,
         SM: "200/405",
     },
+    # 转移: the account manager has no right to transfer; the sales manager transfers every
+    # customer (转移所有客户), whatever his scope
+    "customers:customer-transfer-one": {
+        AM: "403/403",
+        SM: "200/200",
+    },
     "customers:customer-update": {
         AM: """
             own             200/200 404/404 404/404 404/404 404/404 404/404 403/403
