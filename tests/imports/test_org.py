@@ -72,7 +72,7 @@ def test_a_tree_of_four_levels_is_imported_parents_first_and_undone(admin_user):
     top = Department.objects.get(name="总公司")
     assert top.head == head
     assert [d.name for d in Department.objects.get_children(top)] == ["华东区", "华北区"]
-    assert Department.find_problems() == ([], [], [], [], [])
+    assert Department.objects.find_problems() == ([], [], [], [], [])
     assert Department.objects.get(name="华东区").numchild == 1
 
     assert undo(admin_user, batch).status == S.UNDONE
@@ -85,13 +85,13 @@ def test_departments_under_existing_ones_and_their_undo_keep_the_tree_sound(admi
     assert batch.status == S.APPLIED, errors(batch)
     assert Department.objects.get(name="华东区").numchild == 1
     assert Department.objects.get(name="总公司").numchild == 2
-    assert Department.find_problems() == ([], [], [], [], [])
+    assert Department.objects.find_problems() == ([], [], [], [], [])
 
     assert undo(admin_user, batch).status == S.UNDONE
 
     assert Department.objects.get(name="华东区").numchild == 0
     assert Department.objects.get(name="总公司").numchild == 1
-    assert Department.find_problems() == ([], [], [], [], [])
+    assert Department.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_chinese_headers_are_read(admin_user, company):
