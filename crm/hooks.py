@@ -29,7 +29,9 @@ class Point:
 
 POINTS: dict[str, Point] = {
     "menu.badge": Point(
-        "count(user) -> int shown next to the menu page whose right code is the key (0 hides it)",
+        "count(user) -> int, or a QuerySet of the rows to count (every badge's QuerySet is "
+        "counted in one query), shown next to the menu page whose right code is the key (0 "
+        "hides it)",
         one_per_key=True,
     ),
     "customers.section": Point(

@@ -12,5 +12,5 @@ class MarketingConfig(AppConfig):
     def ready(self) -> None:
         from apps.marketing import selectors
 
-        hooks.register("menu.badge", selectors.chance_unassigned_count, key="L0101")
-        hooks.register("menu.badge", selectors.plan_developing_count, key="L0102")
+        hooks.register("menu.badge", selectors.chance_unassigned, key="L0101")
+        hooks.register("menu.badge", selectors.plan_developing, key="L0102")

@@ -26,6 +26,11 @@ from django.db.models import F, Lookup, Model, Q, QuerySet
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, remove_perm
 
+from crm.memo import Memo
+
+# The owners a user's data scope reaches, per access version (data_scope_owner_ids).
+_owners_memo = Memo("rbac.scope_owners", size=4096)
+
 
 class _EqualsAny(Lookup):
     """`lhs = ANY(rhs)` (PostgreSQL): rhs an array, such as ARRAY(SELECT …)."""
@@ -231,8 +236,21 @@ def data_scope_owner_ids(user, module: str) -> list[int] | None:
     """
     cache = user.__dict__.setdefault("_data_scope_owners", {})
     if module not in cache:
-        cache[module] = _scope_owner_ids(user, data_scope_of(user, module))
+        cache[module] = _scope_owners(user, data_scope_of(user, module))
     return cache[module]
+
+
+def _scope_owners(user, scope: str) -> list[int] | None:
+    """_scope_owner_ids, kept per access version (it moves with any change of a user's
+    department, supervisor or role, of a department or of a data scope: crm.memo)."""
+    from apps.rbac.backends import access_version
+
+    if scope in ("all", "own"):
+        return _scope_owner_ids(user, scope)
+    key = (user.pk, user.department_id, scope)
+    return _owners_memo.get(
+        key, lambda: _scope_owner_ids(user, scope), version=access_version(user)
+    )
 
 
 def _scope_owner_ids(user, scope: str) -> list[int] | None:
