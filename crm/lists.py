@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.encoding import force_str
 from django_filters.views import FilterView
 
+from crm.counts import pks_of_all
 from crm.exports import FORMATS, Column, export_response, export_rows
 from crm.paginators import CappedCountPaginator
 from crm.views import PolicyMixin
@@ -116,14 +117,16 @@ class ListDefinition:
 
 
 def allow_rows(policy, user, actions, rows: list, *, scoped=()) -> None:
-    """Set row.allowed ({action: bool}) on each row of a page: one query per action at most
-    (none where the user's role decides for every row, nor for the `scoped` actions the rows
-    were selected by), never one per row."""
+    """Set row.allowed ({action: bool}) on each row of a page: one query for all the actions
+    at most (none where the user's role decides for every row, nor for the `scoped` actions the
+    rows were selected by), never one per row."""
     pks = [row.pk for row in rows]
-    allowed = {
-        action: set(pks) if action in scoped else policy.allowed_ids(user, action, pks)
+    decided = {
+        action: set(pks) if action in scoped else policy.allowed_rows(user, action, pks)
         for action in actions
     }
+    to_read = {action: rows for action, rows in decided.items() if not isinstance(rows, set)}
+    allowed = {**decided, **pks_of_all(to_read)}
     for row in rows:
         row.allowed = {action: row.pk in ids for action, ids in allowed.items()}
 

@@ -15,10 +15,16 @@ Per process and bounded, so gunicorn workers need no shared cache and memory sta
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from contextvars import ContextVar
 
 from django.db import connection
 
 _MISSING = object()
+
+# The access version of the request being served (crm.middleware.FrameVersionMiddleware sets it
+# from the signed-in user): for memos of data that no user decides, such as the dictionary's
+# choices. None outside a request (jobs, commands, shells): nothing is kept there.
+request_version: ContextVar[int | None] = ContextVar("crm_request_version", default=None)
 _ALL: list["Memo"] = []
 
 
@@ -34,8 +40,11 @@ class Memo:
         self._lock = threading.Lock()
         _ALL.append(self)
 
-    def get(self, key: Hashable, compute: Callable, *, version) -> object:
-        """The value of `key` at `version`, computed by `compute()` when not kept."""
+    def get(self, key: Hashable, compute: Callable, *, version=_MISSING) -> object:
+        """The value of `key` at `version` (default: the request's), computed by `compute()`
+        when not kept."""
+        if version is _MISSING:
+            version = request_version.get()
         if version is None or _in_transaction():
             return compute()
         full = (version, key)

@@ -7,6 +7,8 @@ from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.shortcuts import render
 
+from crm.memo import request_version
+
 
 class RejectNullBytesMiddleware:
     """
@@ -48,6 +50,26 @@ class SessionTouchMiddleware:
         if session.modified or now - session.get(self.KEY, 0) >= settings.CRM_SESSION_TOUCH_SECONDS:
             session[self.KEY] = now
         return response
+
+
+class FrameVersionMiddleware:
+    """
+    Makes the access version read with the signed-in user (the authentication backend sets
+    `_access_version` on him) the request's, for the memos of crm.memo that no user decides
+    (the dictionary's choices, say). After AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        version = getattr(user, "_access_version", None) if user is not None else None
+        token = request_version.set(version)
+        try:
+            return self.get_response(request)
+        finally:
+            request_version.reset(token)
 
 
 class ServerTimingMiddleware:

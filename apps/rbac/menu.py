@@ -4,7 +4,7 @@ The left menu: the folders and pages of the user's role rights (SPEC §1.1).
 The menu's shape and labels depend only on the role and the language: computed once per role,
 language and access version (crm.memo; any change of rights, roles or scopes moves the
 version, apps.rbac.models.version). The badges ("服务处理 (3)", the hook "menu.badge") are the
-user's own and counted on each page, all of them in one query (crm.counts).
+user's own and counted on each page, all of them and the bell in one query (crm.counts).
 """
 
 from dataclasses import dataclass, field, replace
@@ -79,10 +79,12 @@ def badge_counts(user, codes) -> dict[str, int]:
     return {code: counted.get(code, value) for code, value in values.items()}
 
 
-def menu_for_user(user) -> list[MenuItem]:
-    """The user's menu: his role's folders and pages, with his badges."""
+def menu_for_user(user, badges: dict | None = None) -> list[MenuItem]:
+    """The user's menu: his role's folders and pages, with his badges (`badges`: {right code:
+    count} counted already, crm.counts.page_counts; else counted here)."""
     shape = menu_shape(user)
-    badges = badge_counts(user, [page.code for folder in shape for page in folder.children])
+    if badges is None:
+        badges = badge_counts(user, [page.code for folder in shape for page in folder.children])
     return [
         replace(
             folder,

@@ -5,6 +5,9 @@ from django.db.models import Count, QuerySet
 from apps.rbac.history import HistoryEntry, describe
 from apps.rbac.models import AuditEvent, Department, Right, Role, User
 from apps.rbac.policies import audit_policy, department_policy, role_policy, user_policy
+from crm.memo import Memo
+
+_user_choices = Memo("rbac.user_choices", size=64)
 
 
 def user_list(*, user) -> QuerySet[User]:
@@ -61,6 +64,20 @@ def active_users_with_role(role_code: str) -> QuerySet[User]:
     """Active users whose active role is `role_code`, e.g. the account managers to assign."""
     return User.objects.filter(is_active=True, role__code=role_code, role__is_active=True).order_by(
         "full_name", "username"
+    )
+
+
+def active_user_choices(role_code: str) -> list[tuple[str, str]]:
+    """(pk, name) of active_users_with_role, for a filter's select: kept per access version
+    in a request (crm.memo; a user's name, role or active flag moves it), so a list page
+    reads none."""
+    return list(
+        _user_choices.get(
+            role_code,
+            lambda: tuple(
+                (str(user.pk), user.display_name) for user in active_users_with_role(role_code)
+            ),
+        )
     )
 
 
