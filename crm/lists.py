@@ -242,6 +242,10 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
         )
 
     def get_paginate_by(self, queryset):
+        """The page size the user chose (?per_page=, one of CRM_PAGE_SIZES), else the list's."""
+        chosen = self.request.GET.get("per_page", "")
+        if chosen.isdigit() and int(chosen) in settings.CRM_PAGE_SIZES:
+            return int(chosen)
         return self.paginate_by or settings.CRM_PAGE_SIZE
 
     def paginate_queryset(self, queryset, page_size):
@@ -266,5 +270,7 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
             listing=self.listing,
             default_sort=self.listing.default_sort,
             can_export=bool(self.listing.export_columns),
+            page_sizes=settings.CRM_PAGE_SIZES,
+            page_size=self.get_paginate_by(None),
             **kwargs,
         )

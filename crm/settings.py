@@ -322,6 +322,8 @@ LOGGING = {
 # CRM
 # ------------------------------------------------------------------------------
 CRM_PAGE_SIZE = env.int("CRM_PAGE_SIZE", default=10)
+# The page sizes a list offers (?per_page=); the query count is the same for each.
+CRM_PAGE_SIZES = (10, 20, 50, 100)
 CRM_AUDIT_PAGE_SIZE = 25
 # Larger exports are for the background export jobs, not a request.
 CRM_EXPORT_MAX_ROWS = env.int("CRM_EXPORT_MAX_ROWS", default=10_000)
