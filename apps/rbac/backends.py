@@ -35,7 +35,7 @@ class RoleRightsBackend(ModelBackend):
         version in the same query (so the frame's memos need no query of their own)."""
         users = User._default_manager.select_related("role", "department")
         if connection.vendor == "postgresql":  # only there do triggers move the version
-            users = users.annotate(_access_version=RawSQL(ACCESS_VERSION_SQL, ()))  # noqa: S611 (a constant)
+            users = users.annotate(_access_version=RawSQL(ACCESS_VERSION_SQL, ()))  # noqa: S611  # nosec B611 (a constant)
         try:
             user = users.get(pk=user_id)
         except User.DoesNotExist:
