@@ -14,7 +14,9 @@ creating their sessions, then:
 1. Pages: every page of the URL matrices (bench/pages.py) as each role that opens it, with a
    real object of his for the pages about one object; each list also filtered, deep and
    exported. For each: the server's own time (Server-Timing, median and p95 over repeated
-   requests), its SQL query count, and the bare SQL: the page's SELECTs, captured once
+   requests), "python": the server's time beyond the page's own SQL (median of server time
+   minus SQL time, per request: the frame, view and template), its SQL time and query count,
+   and the bare SQL: the page's SELECTs, captured once
    in-process, run directly in PostgreSQL (total and slowest). Target: where the bare SQL takes
    over 20 ms, the page's median stays within 2× of it.
 2. Load: --load-users concurrent users (wrk) on a mixed workload for --load-seconds, each
@@ -280,6 +282,10 @@ def summarise_page(page, url: str, samples: list[dict], bare: dict, probe: dict)
         "p95_ms": round(percentile(server, 0.95), 1),
         "client_median_ms": round(statistics.median(client), 1),
         "db_median_ms": round(statistics.median(s["db_ms"] for s in samples), 1),
+        # The server's time beyond the page's own SQL (the frame, the view, the template).
+        "python_median_ms": round(
+            statistics.median(s["server_ms"] - s["db_ms"] for s in samples), 1
+        ),
         "queries": max(s["queries"] for s in samples),
         "bytes": probe.get("bytes"),
         **bare,
@@ -344,7 +350,8 @@ def run_pages(port, users, sessions, args, conn, log=print) -> tuple[list, list]
         rows.append(row)
         log(
             f"  [{index}/{len(pages)}] {row['page']} as {row['role']}: "
-            f"{row['median_ms']} ms, {row['queries']} queries, bare SQL {row['bare_sql_ms']} ms"
+            f"{row['median_ms']} ms (python {row['python_median_ms']}, SQL {row['db_median_ms']}),"
+            f" {row['queries']} queries, bare SQL {row['bare_sql_ms']} ms"
         )
     return rows, skipped
 
@@ -367,14 +374,16 @@ def _cell(value, width, digits=1):
 
 def format_table(rows: list[dict]) -> str:
     header = (
-        f"{'page':<52} {'role':<16} {'n':>3} {'median':>8} {'p95':>8} {'queries':>7} "
-        f"{'bare SQL':>9} {'slowest':>8} {'ratio':>6} {'2x bare':>7}"
+        f"{'page':<52} {'role':<16} {'n':>3} {'median':>8} {'p95':>8} {'python':>7} "
+        f"{'SQL':>6} {'queries':>7} {'bare SQL':>9} {'slowest':>8} {'ratio':>6} {'2x bare':>7}"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         lines.append(
             f"{row['page'][:52]:<52} {row['role']:<16} {row['repeats']:>3}"
-            f"{_cell(row['median_ms'], 9)}{_cell(row['p95_ms'], 9)}{_cell(row['queries'], 8)}"
+            f"{_cell(row['median_ms'], 9)}{_cell(row['p95_ms'], 9)}"
+            f"{_cell(row.get('python_median_ms'), 8)}{_cell(row['db_median_ms'], 7)}"
+            f"{_cell(row['queries'], 8)}"
             f"{_cell(row['bare_sql_ms'], 10)}{_cell(row['slowest_sql_ms'], 9)}"
             f"{_cell(row['ratio'], 7, 2)}{_cell(row['target'], 8)}"
         )

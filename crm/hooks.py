@@ -29,7 +29,15 @@ class Point:
 
 POINTS: dict[str, Point] = {
     "menu.badge": Point(
-        "count(user) -> int shown next to the menu page whose right code is the key (0 hides it)",
+        "count(user) -> int, or a QuerySet of the rows to count (every badge's QuerySet is "
+        "counted in one query, crm.counts.page_counts), shown next to the menu page whose "
+        "right code is the key (0 hides it)",
+        one_per_key=True,
+    ),
+    "frame.count": Point(
+        "count(user) -> QuerySet (or int) of a number every page shows outside the menu (the "
+        "bell), the key its template variable; counted with the menu badges in one query "
+        "(crm.counts.page_counts)",
         one_per_key=True,
     ),
     "customers.section": Point(

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.encoding import force_str
 from django_filters.views import FilterView
 
+from crm.counts import pks_of_all
 from crm.exports import FORMATS, Column, export_response, export_rows
 from crm.paginators import CappedCountPaginator
 from crm.views import PolicyMixin
@@ -148,14 +149,16 @@ class ListDefinition:
 
 
 def allow_rows(policy, user, actions, rows: list, *, scoped=()) -> None:
-    """Set row.allowed ({action: bool}) on each row of a page: one query per action at most
-    (none where the user's role decides for every row, nor for the `scoped` actions the rows
-    were selected by), never one per row."""
+    """Set row.allowed ({action: bool}) on each row of a page: one query for all the actions
+    at most (none where the user's role decides for every row, nor for the `scoped` actions the
+    rows were selected by), never one per row."""
     pks = [row.pk for row in rows]
-    allowed = {
-        action: set(pks) if action in scoped else policy.allowed_ids(user, action, pks)
+    decided = {
+        action: set(pks) if action in scoped else policy.allowed_rows(user, action, pks)
         for action in actions
     }
+    to_read = {action: rows for action, rows in decided.items() if not isinstance(rows, set)}
+    allowed = {**decided, **pks_of_all(to_read)}
     for row in rows:
         row.allowed = {action: row.pk in ids for action, ids in allowed.items()}
 
@@ -271,6 +274,10 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
         )
 
     def get_paginate_by(self, queryset):
+        """The page size the user chose (?per_page=, one of CRM_PAGE_SIZES), else the list's."""
+        chosen = self.request.GET.get("per_page", "")
+        if chosen.isdigit() and int(chosen) in settings.CRM_PAGE_SIZES:
+            return int(chosen)
         return self.paginate_by or settings.CRM_PAGE_SIZE
 
     def paginate_queryset(self, queryset, page_size):
@@ -300,5 +307,7 @@ class ListPageView(ListLayoutMixin, PolicyMixin, FilterView):
             listing=self.listing,
             default_sort=self.listing.default_sort,
             can_export=bool(self.listing.export_columns),
+            page_sizes=settings.CRM_PAGE_SIZES,
+            page_size=self.get_paginate_by(None),
             **kwargs,
         )

@@ -18,7 +18,7 @@ class TimeStampedModel(models.Model):
 
 class StatusBadge:
     """
-    A model whose `status` shows as one badge (templates/partials/status_badge.html).
+    A model whose `status` shows as one badge (the `{% status_badge obj %}` tag, crm/templatetags).
     STATUS_BADGES maps a status to its Bootstrap colour, or to (colour, label) where the badge
     says more than the status's own label.
     """

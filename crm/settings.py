@@ -130,11 +130,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "crm.middleware.SessionTouchMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "crm.middleware.RejectNullBytesMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crm.middleware.FrameVersionMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -211,7 +213,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # one working day
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an inactivity timeout
+# The age counts from the last request (an inactivity timeout): SessionTouchMiddleware (crm/
+# middleware.py) saves a signed-in session when this many seconds have passed since its last
+# save, not on every request (a write per page otherwise).
+SESSION_SAVE_EVERY_REQUEST = False
+CRM_SESSION_TOUCH_SECONDS = env.int("CRM_SESSION_TOUCH_SECONDS", default=60)
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -311,6 +317,8 @@ LOGGING = {
 # CRM
 # ------------------------------------------------------------------------------
 CRM_PAGE_SIZE = env.int("CRM_PAGE_SIZE", default=10)
+# The page sizes a list offers (?per_page=); the query count is the same for each.
+CRM_PAGE_SIZES = (10, 20, 50, 100)
 CRM_AUDIT_PAGE_SIZE = 25
 # Larger exports are for the background export jobs, not a request.
 CRM_EXPORT_MAX_ROWS = env.int("CRM_EXPORT_MAX_ROWS", default=10_000)

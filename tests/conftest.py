@@ -70,3 +70,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def forget_memos():
+    """The frame's per-process memory (crm.memo) starts empty in every test: a rolled-back
+    test may have kept an entry under a version number that the next test reaches again."""
+    from crm.memo import clear_all
+
+    clear_all()

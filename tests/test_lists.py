@@ -106,3 +106,38 @@ def test_an_htmx_request_gets_the_results_alone(client):
     assert "甲" in text
     assert "<html" not in text
     assert 'id="list-filters"' not in text
+
+
+@pytest.mark.django_db
+def test_the_row_permissions_of_every_action_of_a_page_are_one_query():
+    from crm.lists import allow_rows
+
+    am = UserFactory(role="account_manager")
+    mine, theirs = CustomerFactory(manager=am), CustomerFactory()
+    rows = [mine, theirs]
+    am.get_all_permissions()  # the role's rights: read with the user on a request
+    customer_policy.allowed_ids(am, "change", [mine.pk])  # content types, read once anyway
+    with CaptureQueriesContext(connection) as queries:
+        allow_rows(customer_policy, am, ("change", "delete"), rows)
+    assert len(queries) == 1
+    assert mine.allowed == {"change": True, "delete": True}
+    assert theirs.allowed == {"change": False, "delete": False}
+
+
+@pytest.mark.django_db
+def test_a_list_offers_10_20_50_or_100_rows_a_page_and_ignores_other_sizes(client):
+    client.force_login(UserFactory(role="sales_manager"))
+    CustomerFactory.create_batch(25)
+    url = reverse("customers:customer-list")
+
+    def shown(query=""):
+        return len(client.get(f"{url}{query}").context["object_list"])
+
+    assert shown() == settings.CRM_PAGE_SIZE == 10
+    assert shown("?per_page=20") == 20
+    assert shown("?per_page=50") == 25
+    assert shown("?per_page=7") == 10  # not offered: the default
+    assert shown("?per_page=100000") == 10
+    page = client.get(f"{url}?per_page=20&page=2").content.decode()
+    assert 'data-testid="page-sizes"' in page
+    assert "per_page=50" in page

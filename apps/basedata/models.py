@@ -6,7 +6,10 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from crm.memo import Memo
 from crm.models import TimeStampedModel
+
+_choices = Memo("basedata.choices", size=512)
 
 
 class DictItemQuerySet(models.QuerySet):
@@ -14,7 +17,28 @@ class DictItemQuerySet(models.QuerySet):
         return self.filter(type=dict_type).order_by("sort_order", "pk")
 
     def choices(self, dict_type: str) -> list[tuple[str, str]]:
-        """(value, label) pairs of one dictionary type, in dictionary order."""
+        """(value, label) pairs of one dictionary type, in dictionary order. Kept per language
+        and access version in a request (crm.memo; triggers of migration 0002 move the version
+        with every change of bas_dict), so the filters and forms of a page read none."""
+        if self.query.where:  # a narrowed queryset: not the whole dictionary
+            return self._read_choices(dict_type)
+        key = (dict_type, get_language())
+        return list(_choices.get(key, lambda: tuple(self._read_choices(dict_type))))
+
+    def labels(self, dict_types) -> dict[str, dict[str, str]]:
+        """{dict type: {value: label}} of these types, in one query, kept as choices() is."""
+        types = tuple(sorted(set(dict_types)))
+
+        def read():
+            labels: dict[str, dict[str, str]] = {dict_type: {} for dict_type in types}
+            for item in DictItem.objects.filter(type__in=types):
+                labels[item.type][item.value] = item.label
+            return labels
+
+        kept = _choices.get(("labels", types, get_language()), read)
+        return {dict_type: dict(values) for dict_type, values in kept.items()}
+
+    def _read_choices(self, dict_type: str) -> list[tuple[str, str]]:
         return [(item.value, item.label) for item in self.of_type(dict_type)]
 
 

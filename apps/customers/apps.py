@@ -21,9 +21,9 @@ class CustomersConfig(AppConfig):
 
 def _register_churn_badge() -> None:
     """客户流失管理 (3): the warnings waiting for the user's decision."""
-    from apps.customers.selectors import churn_warning_count
+    from apps.customers.selectors import churn_warnings
 
-    hooks.register("menu.badge", lambda user: churn_warning_count(user=user), key="L0202")
+    hooks.register("menu.badge", lambda user: churn_warnings(user=user), key="L0202")
 
 
 def _register_jobs() -> None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.basedata.models import DictItem
 from apps.customers.models import Customer
 from apps.rbac import roles
-from apps.rbac.selectors import active_users_with_role
+from apps.rbac.selectors import active_user_choices
 from crm.forms import BootstrapFilterSet
 from crm.text_search import customer_name_contains, customer_number_contains
 
@@ -21,10 +21,10 @@ class CustomerFilter(BootstrapFilterSet):
     region = django_filters.ChoiceFilter(
         label=_("region"), empty_label=_("All"), choices=_dict_choices(DictItem.REGION)
     )
-    manager = django_filters.ModelChoiceFilter(
+    manager = django_filters.ChoiceFilter(
         label=_("account manager"),
         empty_label=_("All"),
-        queryset=lambda request: active_users_with_role(roles.ACCOUNT_MANAGER),
+        choices=lambda: active_user_choices(roles.ACCOUNT_MANAGER),
     )
     level = django_filters.ChoiceFilter(
         label=_("level"), empty_label=_("All"), choices=_dict_choices(DictItem.LEVEL)

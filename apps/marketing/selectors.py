@@ -104,13 +104,21 @@ def chance_actions(*, user, chance: SalesChance) -> dict[str, bool]:
     }
 
 
-def chance_unassigned_count(user) -> int:
+def chance_unassigned(user) -> QuerySet[SalesChance]:
     """Menu badge of the chance list: chances waiting for the user to assign them."""
     if not sales_chance_policy.can(user, "assign"):
-        return 0
-    return SalesChance.objects.filter(status=S.UNASSIGNED).count()
+        return SalesChance.objects.none()
+    return SalesChance.objects.filter(status=S.UNASSIGNED)
+
+
+def plan_developing(user) -> QuerySet[SalesChance]:
+    """Menu badge of the plan list: chances the user is developing."""
+    return SalesChance.objects.filter(status=S.DEVELOPING, assignee=user)
+
+
+def chance_unassigned_count(user) -> int:
+    return chance_unassigned(user).count()
 
 
 def plan_developing_count(user) -> int:
-    """Menu badge of the plan list: chances the user is developing."""
-    return SalesChance.objects.filter(status=S.DEVELOPING, assignee=user).count()
+    return plan_developing(user).count()

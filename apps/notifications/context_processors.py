@@ -1,11 +1,16 @@
 from django.utils.functional import SimpleLazyObject
 
-from apps.notifications.selectors import notification_unread_count
+from crm.counts import page_counts
 
 
 def unread_count(request):
-    """The bell's number: one COUNT query, only for a signed-in user, only if rendered."""
+    """The bell's number: counted with the menu badges in one query (crm.counts), only for a
+    signed-in user, only if rendered."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"notifications_unread": SimpleLazyObject(lambda: notification_unread_count(user=user))}
+    return {
+        "notifications_unread": SimpleLazyObject(
+            lambda: page_counts(request)["notifications_unread"]
+        )
+    }

@@ -12,6 +12,11 @@ def notification_list(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
 
 
+def notification_unread(user) -> QuerySet[Notification]:
+    """The user's unread notifications (the bell counts them, on a partial index)."""
+    return Notification.objects.unread().filter(recipient_id=user.pk)
+
+
 def notification_unread_count(*, user) -> int:
     """How many of the user's notifications are unread: one COUNT on a partial index."""
-    return Notification.objects.unread().filter(recipient_id=user.pk).count()
+    return notification_unread(user).count()

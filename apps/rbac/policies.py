@@ -30,7 +30,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connections
 from django.db.models import F, Lookup, Model, Q, QuerySet
 
+from crm.memo import Memo
+
 READ_ACTIONS = ("view",)  # what any share allows
+
+# The owners a user's data scope reaches, per access version (data_scope_owner_ids).
+_owners_memo = Memo("rbac.scope_owners", size=4096)
 
 
 class _EqualsAny(Lookup):
@@ -181,14 +186,20 @@ class Policy:
         """
         if isinstance(rows, QuerySet):
             return set(self.scope(user, action, rows).values_list("pk", flat=True))
-        pks = list(rows)
+        decided = self.allowed_rows(user, action, rows)
+        return decided if isinstance(decided, set) else set(decided.values_list("pk", flat=True))
+
+    def allowed_rows(self, user, action: str, pks) -> set | QuerySet:
+        """allowed_ids of a page's pks: the set when no query is needed, else the scoped
+        QuerySet of the page to read (crm.lists reads those of every action in one query)."""
+        pks = list(pks)
         page = self.model._default_manager.filter(pk__in=pks)
         scoped = self.scope(user, action, page) if pks else page.none()
         if scoped is page:
             return set(pks)
         if scoped.query.is_empty():
             return set()
-        return set(scoped.values_list("pk", flat=True))
+        return scoped
 
     def scope(self, user, action: str, qs: QuerySet | None = None) -> QuerySet:
         """The rows of `qs` on which `user` may perform `action`."""
@@ -348,8 +359,21 @@ def data_scope_owner_ids(user, module: str) -> list[int] | None:
     """
     cache = user.__dict__.setdefault("_data_scope_owners", {})
     if module not in cache:
-        cache[module] = _scope_owner_ids(user, data_scope_of(user, module))
+        cache[module] = _scope_owners(user, data_scope_of(user, module))
     return cache[module]
+
+
+def _scope_owners(user, scope: str) -> list[int] | None:
+    """_scope_owner_ids, kept per access version (it moves with any change of a user's
+    department, supervisor or role, of a department or of a data scope: crm.memo)."""
+    from apps.rbac.backends import access_version
+
+    if scope in ("all", "own"):
+        return _scope_owner_ids(user, scope)
+    key = (user.pk, user.department_id, scope)
+    return _owners_memo.get(
+        key, lambda: _scope_owner_ids(user, scope), version=access_version(user)
+    )
 
 
 def _scope_owner_ids(user, scope: str) -> list[int] | None:

@@ -12,6 +12,9 @@ from apps.rbac.policies import (
     sharing_policy,
     user_policy,
 )
+from crm.memo import Memo
+
+_user_choices = Memo("rbac.user_choices", size=64)
 
 
 def user_list(*, user) -> QuerySet[User]:
@@ -78,6 +81,20 @@ DEPARTMENT_NAMES = RawSQL(
     "WHERE starts_with(sys_department.path, a.path))",
     (),
 )
+
+
+def active_user_choices(role_code: str) -> list[tuple[str, str]]:
+    """(pk, name) of active_users_with_role, for a filter's select: kept per access version
+    in a request (crm.memo; a user's name, role or active flag moves it), so a list page
+    reads none."""
+    return list(
+        _user_choices.get(
+            role_code,
+            lambda: tuple(
+                (str(user.pk), user.display_name) for user in active_users_with_role(role_code)
+            ),
+        )
+    )
 
 
 def department_tree(*, user) -> QuerySet[Department]:

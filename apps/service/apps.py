@@ -14,9 +14,9 @@ class ServiceConfig(AppConfig):
         from apps.service import sections, selectors, transfer
 
         # What waits for the user at each stage, shown next to the menu page (SPEC §3.4).
-        hooks.register("menu.badge", selectors.ticket_assign_waiting_count, key="L0302")
-        hooks.register("menu.badge", selectors.ticket_handle_waiting_count, key="L0303")
-        hooks.register("menu.badge", selectors.ticket_feedback_waiting_count, key="L0304")
+        hooks.register("menu.badge", selectors.ticket_assign_waiting, key="L0302")
+        hooks.register("menu.badge", selectors.ticket_handle_waiting, key="L0303")
+        hooks.register("menu.badge", selectors.ticket_feedback_waiting, key="L0304")
         hooks.register(
             "customers.section", sections.customer_services, key="service/_customer_services.html"
         )

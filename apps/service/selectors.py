@@ -112,26 +112,38 @@ def service_ticket_list_for_customer(*, user, customer) -> QuerySet[ServiceTicke
     return ticket_list(user=user, action="view").filter(customer=customer)
 
 
-def _waiting_count(user, *, action: str, status: str) -> int:
+def _waiting(user, *, action: str, status: str) -> QuerySet[ServiceTicket]:
     if not service_ticket_policy.can(user, action):
-        return 0
+        return ServiceTicket.objects.none()
     waiting = ServiceTicket.objects.filter(status=status)
-    return service_ticket_policy.scope(user, action, waiting).count()
+    return service_ticket_policy.scope(user, action, waiting)
+
+
+def ticket_assign_waiting(user) -> QuerySet[ServiceTicket]:
+    """Menu badge of 服务分配: new tickets to dispatch (counted with the other badges)."""
+    return _waiting(user, action="assign", status=S.CREATED)
+
+
+def ticket_handle_waiting(user) -> QuerySet[ServiceTicket]:
+    """Menu badge of 服务处理: tickets assigned to the user and not yet handled."""
+    return _waiting(user, action="handle", status=S.ASSIGNED)
+
+
+def ticket_feedback_waiting(user) -> QuerySet[ServiceTicket]:
+    """Menu badge of 服务反馈: handled tickets waiting for the user to record feedback."""
+    return _waiting(user, action="feedback", status=S.HANDLED)
 
 
 def ticket_assign_waiting_count(user) -> int:
-    """Menu badge of 服务分配: new tickets to dispatch (one COUNT query)."""
-    return _waiting_count(user, action="assign", status=S.CREATED)
+    return ticket_assign_waiting(user).count()
 
 
 def ticket_handle_waiting_count(user) -> int:
-    """Menu badge of 服务处理: tickets assigned to the user and not yet handled."""
-    return _waiting_count(user, action="handle", status=S.ASSIGNED)
+    return ticket_handle_waiting(user).count()
 
 
 def ticket_feedback_waiting_count(user) -> int:
-    """Menu badge of 服务反馈: handled tickets waiting for the user to record feedback."""
-    return _waiting_count(user, action="feedback", status=S.HANDLED)
+    return ticket_feedback_waiting(user).count()
 
 
 def ticket_rounds(*, ticket: ServiceTicket) -> list[ServiceRound]:

@@ -83,6 +83,7 @@ def test_a_page_is_judged_against_twice_its_bare_sql_only_when_that_is_over_20_m
     )
 
     assert (fast["median_ms"], fast["p95_ms"], fast["queries"]) == (55.0, 58.0, 9)
+    assert fast["python_median_ms"] == 27.5  # the server's time beyond its SQL (half here)
     assert fast["target"] is True
     assert slow["target"] is False
     assert light["target"] is None

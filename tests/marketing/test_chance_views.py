@@ -117,10 +117,12 @@ def test_chance_list_makes_as_many_queries_for_100_rows_as_for_10(
     client.get(reverse("marketing:chance-list"))  # warm up (content types, permissions)
     with django_assert_max_num_queries(30) as ten:
         client.get(reverse("marketing:chance-list"))
+    count = len(ten.captured_queries)
     SalesChanceFactory.create_batch(45, created_by=client.user)
     SalesChanceFactory.create_batch(45)
+    client.get(reverse("marketing:chance-list"))  # new users move the access version
 
-    with django_assert_max_num_queries(len(ten.captured_queries)):
+    with django_assert_max_num_queries(count):
         client.get(reverse("marketing:chance-list"), {"page": 2})
 
 

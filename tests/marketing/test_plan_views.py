@@ -64,10 +64,12 @@ def test_plan_list_makes_as_many_queries_for_100_rows_as_for_10(
     client.get(reverse("marketing:plan-list"))
     with django_assert_max_num_queries(30) as ten:
         client.get(reverse("marketing:plan-list"))
+    count = len(ten.captured_queries)
     for trait in ["developing", "lost"]:
         SalesChanceFactory.create_batch(45, **{trait: True}, **owner)
+    client.get(reverse("marketing:plan-list"))  # new users move the access version
 
-    with django_assert_max_num_queries(len(ten.captured_queries)):
+    with django_assert_max_num_queries(count):
         client.get(reverse("marketing:plan-list"), {"page": 3})
 
 

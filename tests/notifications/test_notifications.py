@@ -44,12 +44,13 @@ def test_sending_many_notifications_is_one_insert():
     assert (len(ctx.captured_queries), Notification.objects.count()) == (1, 5)
 
 
-def test_the_bell_count_is_one_count_query_of_the_users_unread(account_manager):
+def test_the_bell_count_is_counted_in_one_query_with_the_menu_badges(account_manager):
     notify(account_manager)
     notify(account_manager)
     read = notify(account_manager)
     Notification.objects.filter(pk=read.pk).update(read_at=read.created_at)
     notify(UserFactory())
+    account_manager.get_all_permissions()  # read with the user on every request
     context = unread_count(request_of(account_manager))
 
     with CaptureQueriesContext(connection) as ctx:

@@ -87,6 +87,7 @@ def test_queries_do_not_grow_with_the_number_of_events(client):
     viewer = UserFactory(role="sales_manager")
     client.force_login(viewer)
     edit(customer, managers[0], fax="010-11111111", manager=managers[1])
+    client.get(customer.get_absolute_url())  # the frame's first page: its memos filled
     with CaptureQueriesContext(connection) as one:
         client.get(customer.get_absolute_url())
 

@@ -212,9 +212,11 @@ def test_user_list_makes_the_same_number_of_queries_for_more_rows(
     client.get(reverse("rbac:user-list"))  # warm up
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("rbac:user-list"))
+    count = len(few.captured_queries)
     UserFactory.create_batch(20, role="account_manager")
+    client.get(reverse("rbac:user-list"))  # new users move the access version: warm up again
 
-    with django_assert_max_num_queries(len(few.captured_queries)):
+    with django_assert_max_num_queries(count):
         client.get(reverse("rbac:user-list"))
 
 

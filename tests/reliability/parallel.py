@@ -183,8 +183,8 @@ def fingerprint() -> dict[str, tuple[int, str]]:
     return result
 
 
-# Not business data: every request saves its session (SESSION_SAVE_EVERY_REQUEST, the
-# inactivity timeout); the reports' triggers log one row per statement that touched a source.
+# Not business data: a request may save its session (crm.middleware.SessionTouchMiddleware,
+# the inactivity timeout); the reports' triggers log one row per statement that touched a source.
 BOOKKEEPING = {"django_session", "rpt_data_change"}
 
 

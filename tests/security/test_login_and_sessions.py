@@ -24,6 +24,7 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import CustomerFactory, UserFactory
 from tests.security.support import FILLERS, form_payload
@@ -263,8 +264,26 @@ def test_the_session_cookie_is_http_only_and_same_site(client):
 
 def test_sessions_expire_after_inactivity_and_at_browser_close():
     assert settings.SESSION_COOKIE_AGE <= 12 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # the age counts from the last request
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    # The age counts from the last request, give or take the touch interval.
+    assert settings.CRM_SESSION_TOUCH_SECONDS <= 300
+
+
+def test_a_request_moves_the_session_expiry_once_the_touch_interval_passed(client, settings):
+    client.force_login(UserFactory(role="account_manager"))
+    assert client.get(reverse("home")).status_code == 200  # the first page touches it
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    soon = timezone.now() + timedelta(minutes=5)
+    Session.objects.filter(session_key=key).update(expire_date=soon)
+
+    settings.CRM_SESSION_TOUCH_SECONDS = 3600  # not yet due: no write
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == soon
+
+    settings.CRM_SESSION_TOUCH_SECONDS = 0  # due: the request saves it, a full age ahead
+    assert client.get(reverse("home")).status_code == 200
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry > timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
 def test_an_expired_session_no_longer_signs_the_user_in(client):

@@ -7,6 +7,7 @@ from apps.customers.selectors.churn import (
     churn_scan_run_list,
     churn_scan_schedule,
     churn_warning_count,
+    churn_warnings,
 )
 from apps.customers.selectors.customers import (
     activity_list,
@@ -46,4 +47,5 @@ __all__ += [
     "churn_scan_run_list",
     "churn_scan_schedule",
     "churn_warning_count",
+    "churn_warnings",
 ]

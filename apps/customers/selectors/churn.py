@@ -23,9 +23,13 @@ def churn_measures(*, churn: Churn) -> QuerySet[ChurnMeasure]:
     return churn.measures.select_related("author").order_by("created_at", "pk")
 
 
+def churn_warnings(*, user) -> QuerySet[Churn]:
+    """Warnings waiting for the user's decision (the menu badge, counted with the others)."""
+    return churn_policy.scope(user, "view", Churn.objects.filter(status=Churn.Status.WARNING))
+
+
 def churn_warning_count(*, user) -> int:
-    """Warnings waiting for the user's decision (the menu badge): one COUNT."""
-    return churn_list(user=user).filter(status=Churn.Status.WARNING).count()
+    return churn_warnings(user=user).count()
 
 
 def churn_scan_run_list(*, user) -> QuerySet[ChurnScanRun]:

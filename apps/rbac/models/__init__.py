@@ -13,8 +13,11 @@ from apps.rbac.models.org import DataScope, Department
 from apps.rbac.models.rights import Right, Role, RoleRight
 from apps.rbac.models.sharing import RecordShare
 from apps.rbac.models.users import User, UserManager
+from apps.rbac.models.version import ACCESS_VERSION_SQL, AccessVersion
 
 __all__ = [
+    "ACCESS_VERSION_SQL",
+    "AccessVersion",
     "AuditEvent",
     "AuditEventQuerySet",
     "BilingualLabelMixin",
