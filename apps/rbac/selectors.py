@@ -1,5 +1,7 @@
 """Reads of the rbac app: users, roles, the rights tree and the audit trail."""
 
+from typing import NamedTuple
+
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -112,10 +114,27 @@ def record_shares(*, record) -> QuerySet[RecordShare]:
     return RecordShare.objects.of(record).select_related("user", "created_by")
 
 
-def share_colleagues(*, record, actor) -> QuerySet[User]:
+class UserChoice(NamedTuple):
+    pk: int
+    display_name: str
+
+
+# Every active user, kept per access version (crm.memo: a new, renamed or disabled user moves
+# it), so a record page's sharing form reads none.
+_active_users = Memo("rbac.active_users", size=4)
+
+
+def share_colleagues(*, record, actor) -> list[UserChoice]:
     """The active colleagues a record may be shared with: not the actor, not its owners."""
     policy = sharing_policy(record)
-    owners = policy.owner_ids_of(record) if policy else set()
-    return (
-        User.objects.filter(is_active=True).exclude(pk__in={actor.pk, *owners}).order_by("username")
+    excluded = {actor.pk, *(policy.owner_ids_of(record) if policy else ())}
+    return [
+        user for user in _active_users.get("all", _read_active_users) if user.pk not in excluded
+    ]
+
+
+def _read_active_users() -> tuple[UserChoice, ...]:
+    users = User.objects.filter(is_active=True).order_by("username")
+    return tuple(
+        UserChoice(u.pk, u.display_name) for u in users.only("pk", "full_name", "username")
     )

@@ -9,11 +9,15 @@ The department filter (a department and everything below it) and the per-departm
 read the department of the row's owner (the customer's account manager).
 """
 
+from typing import NamedTuple
+
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from apps.rbac.backends import DATA_SCOPE_PREFIX
 from apps.rbac.models import Department
 from apps.rbac.policies import customer_policy, data_scope_owner_ids, service_ticket_policy
+from crm.memo import Memo
 
 # The module whose data scope rules each report's rows, and the policy whose "see every row"
 # right lifts it. The dashboard reads both modules.
@@ -59,15 +63,32 @@ def covers(user, report: str, params: dict) -> bool:
     return True
 
 
-def department_choices(user) -> QuerySet[Department]:
+class DepartmentChoice(NamedTuple):
+    pk: int
+    depth: int
+    label: str
+
+
+# The filter's departments per tree path and language, kept per access version (crm.memo: a
+# department's change moves it), so a report page reads none.
+_department_choices = Memo("reports.department_choices", size=256)
+
+
+def department_choices(user) -> tuple[DepartmentChoice, ...]:
     """The departments the filter offers: every one to a company-wide reader, else his
     department and those below it (the filter narrows, the scope still applies)."""
-    departments = Department.objects.filter(is_active=True).order_by("path")
     if report_reach(user, "customers") is None and report_reach(user, "service") is None:
-        return departments
-    if not user.department_id:
-        return departments.none()
-    return departments.filter(path__startswith=user.department.path)
+        below = ""
+    elif not user.department_id:
+        return ()
+    else:
+        below = user.department.path
+    return _department_choices.get((below, get_language()), lambda: _departments_below(below))
+
+
+def _departments_below(path: str) -> tuple[DepartmentChoice, ...]:
+    departments = Department.objects.filter(is_active=True, path__startswith=path)
+    return tuple(DepartmentChoice(d.pk, d.depth, d.label) for d in departments.order_by("path"))
 
 
 def department_path(department_id: int | None) -> str | None:

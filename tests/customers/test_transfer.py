@@ -383,6 +383,7 @@ def test_the_list_with_row_selection_costs_the_same_for_more_rows(
 
     def queries(rows):
         CustomerFactory.create_batch(rows, manager=sub)
+        client.get(reverse("customers:customer-list"))  # warm up: new users moved the version
         with CaptureQueriesContext(connection) as captured:
             page = client.get(reverse("customers:customer-list"))
         assert len(page.context["bulk_actions"]) == 1

@@ -54,6 +54,7 @@ def test_the_export_costs_the_same_queries_for_a_bigger_tree(client_as, admin_us
     url = reverse("rbac:department-list")
 
     def queries() -> int:
+        client.get(url)  # a new department moves the access version: warm up
         with CaptureQueriesContext(connection) as captured:
             csv_rows(client.get(url, {"export": "csv"}))
         return len(captured.captured_queries)
