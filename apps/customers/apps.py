@@ -16,6 +16,16 @@ class CustomersConfig(AppConfig):
         _register_churn_badge()
         _register_jobs()
         _register_imports()
+        _register_identity_section()
+
+
+def _register_identity_section() -> None:
+    """The customer page's identity, invoicing and tags section (issue 18)."""
+    from apps.customers.views.entry import identity_section
+
+    hooks.register(
+        "customers.section", identity_section, key="customers/_identity_section.html", order=-10
+    )
 
 
 def _register_churn_badge() -> None:

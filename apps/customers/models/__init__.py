@@ -9,6 +9,7 @@ from apps.customers.models.customers import (
     Order,
     OrderLine,
 )
+from apps.customers.models.tags import CustomerTag, Division, Tag
 
 __all__ = [
     "Activity",
@@ -17,7 +18,10 @@ __all__ = [
     "ChurnScanRun",
     "Customer",
     "CustomerNumberSequence",
+    "CustomerTag",
+    "Division",
     "Linkman",
     "Order",
     "OrderLine",
+    "Tag",
 ]

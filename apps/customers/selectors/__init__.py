@@ -13,23 +13,34 @@ from apps.customers.selectors.customers import (
     customer_get,
     customer_labels,
     customer_list,
+    customer_tags,
+    division_children,
     linkman_list,
     order_get,
     order_lifetime_total,
     order_lines,
     order_list,
+    tag_list,
+    tag_names_sql,
 )
+from apps.customers.selectors.duplicates import DuplicateIndex, customer_duplicates
 
 __all__ = [
+    "DuplicateIndex",
     "activity_list",
+    "customer_duplicates",
     "customer_get",
     "customer_labels",
     "customer_list",
+    "customer_tags",
+    "division_children",
     "linkman_list",
     "order_get",
     "order_lifetime_total",
     "order_lines",
     "order_list",
+    "tag_list",
+    "tag_names_sql",
 ]
 __all__ += [
     "churn_get",

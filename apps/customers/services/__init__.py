@@ -10,21 +10,28 @@ from apps.customers.services.churn import (
 )
 from apps.customers.services.churn_scanner import churn_scan
 from apps.customers.services.customers import (
+    SimilarCustomers,
     customer_child_delete,
     customer_child_save,
+    customer_create,
     customer_create_from_chance,
     customer_delete,
     customer_number_next,
     customer_update,
 )
+from apps.customers.services.tags import customer_tag, tag_save
 
 __all__ = [
+    "SimilarCustomers",
     "customer_child_delete",
     "customer_child_save",
+    "customer_create",
     "customer_create_from_chance",
     "customer_delete",
     "customer_number_next",
+    "customer_tag",
     "customer_update",
+    "tag_save",
 ]
 __all__ += [
     "CHURN_SCAN_JOB",
