@@ -128,7 +128,8 @@ class CustomerForm(DivisionFieldsMixin, BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+        if self.instance.updated_at is not None:  # None: a new customer (CustomerCreateForm)
+            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
         dictionary = DictItem.objects
         self.fields["region"] = forms.ChoiceField(
             label=_("region"),

@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='customer',
-            constraint=models.UniqueConstraint(condition=models.Q(('uscc', ''), _negated=True), fields=('uscc',), name='cst_customer_uscc_unique'),
+            constraint=models.UniqueConstraint(condition=models.Q(('uscc', ''), _negated=True), fields=('uscc',), name='cst_customer_uscc_unique', violation_error_message='Another customer has this unified social credit code.'),
         ),
         migrations.AddConstraint(
             model_name='customer',

@@ -212,7 +212,10 @@ class Customer(StatusBadge, TimeStampedModel):
             ),
             # One customer per USCC (the 查重 rule, race-proof): 18 characters of GB 32100.
             models.UniqueConstraint(
-                fields=["uscc"], condition=~Q(uscc=""), name="cst_customer_uscc_unique"
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="cst_customer_uscc_unique",
+                violation_error_message=_("Another customer has this unified social credit code."),
             ),
             models.CheckConstraint(
                 condition=Q(uscc="") | Q(uscc__regex=r"^[0-9A-HJ-NP-RT-UW-Y]{18}$"),
@@ -246,6 +249,11 @@ class Customer(StatusBadge, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:customer-detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        """The USCC's uniqueness is the duplicate check's (查重, which names the customer it
+        repeats: apps.customers.services); the database constraint still guards it."""
+        super().validate_constraints(exclude={*(exclude or ()), "uscc"})
 
     def save(self, *args, **kwargs):
         self.uscc = normalise_uscc(self.uscc)

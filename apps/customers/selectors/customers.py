@@ -105,7 +105,7 @@ def tag_names_sql():
     names = (
         CustomerTag.objects.filter(customer=OuterRef("pk"))
         .values("customer")
-        .annotate(names=StringAgg("tag__name_zh", ", ", ordering="tag__name_zh"))
+        .annotate(names=StringAgg("tag__name_zh", ", ", order_by="tag__name_zh"))
         .values("names")
     )
     return Subquery(names)

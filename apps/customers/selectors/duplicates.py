@@ -10,6 +10,7 @@ the trigram index of cust_name_key, the user's scope one more on the few matched
 
 from dataclasses import dataclass, replace
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from apps.rbac.policies import customer_policy
 USCC, TEL, NAME, SIMILAR = "uscc", "tel", "name", "similar"
 SIMILAR_LIMIT = 5
 CHUNK = 1000
+# `name_key % 'key'`: pg_trgm's similarity operator, served by cst_customer_name_key_trgm.
+Customer._meta.get_field("name_key").register_lookup(TrigramSimilar)
 FIELDS = ("pk", "number", "name", "uscc", "tel_key", "name_key", "manager__full_name")
 
 

@@ -65,6 +65,7 @@ def _refuse_duplicates(matches) -> None:
         raise ValidationError([match.message for match in blocking], code="duplicate")
 
 
+IDENTITY_FIELDS = ["name", "uscc", "tel"]
 CREATE_AUDITED = ["number", "name", "uscc", "manager", "province", "city", "district", "tel"]
 
 
@@ -77,7 +78,7 @@ def customer_create(*, actor, confirm_similar: bool = False, **fields) -> Custom
     """
     customer_policy.require(actor, "add")
     customer = Customer(number="KH", **fields)
-    customer.full_clean(exclude=["number"], validate_unique=False)
+    customer.full_clean(exclude=["number"], validate_unique=False, validate_constraints=False)
     _lock_creation()
     matches = customer_duplicates(
         user=actor, name=customer.name, uscc=customer.uscc, tel=customer.tel
@@ -211,6 +212,19 @@ def customer_update(*, actor, customer_id: int, loaded_at: str, **fields) -> Cus
     for name in CUSTOMER_EDITABLE_FIELDS:
         if name in fields:
             setattr(customer, name, fields[name])
+    if any(str(before[k] or "") != str(getattr(customer, k) or "") for k in IDENTITY_FIELDS):
+        # The edit makes it another customer's duplicate (查重): refused, naming it.
+        _lock_creation()
+        _refuse_duplicates(
+            customer_duplicates(
+                user=actor,
+                name=customer.name,
+                uscc=customer.uscc,
+                tel=customer.tel,
+                exclude_pk=customer.pk,
+                similar=False,
+            )
+        )
     customer.full_clean()
     customer.save()
     audit_record_changes(
