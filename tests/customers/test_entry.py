@@ -90,7 +90,7 @@ def test_a_uscc_with_a_wrong_check_character_or_length_is_refused_clearly(code):
 
 
 @pytest.mark.parametrize(
-    "name, key",
+    ("name", "key"),
     [
         ("上海智泰科技有限公司", "上海智泰科技"),
         ("上海智泰科技股份有限公司", "上海智泰科技"),
@@ -144,7 +144,8 @@ def test_an_account_manager_creates_a_customer_with_divisions_and_invoicing(clie
     event = AuditEvent.objects.get(action="customers.customer.create")
     assert event.data["uscc"] == GOOD_USCC
     page = client.get(customer.get_absolute_url()).content.decode()
-    assert GOOD_USCC in page and "徐汇区" in page
+    assert GOOD_USCC in page
+    assert "徐汇区" in page
     sentences = [s for entry in record_history(target=customer, limit=5) for s in entry.sentences]
     assert any("新建了客户" in s for s in sentences), sentences
 
@@ -173,7 +174,8 @@ def test_a_city_outside_the_province_is_refused(client_as):
 def test_the_division_selects_cascade(client_as):
     client = client_as("account_manager")
     cities = client.get(reverse("customers:division-options"), {"province": "44"})
-    assert "广州市" in cities.content.decode() and 'id="id_district"' in cities.content.decode()
+    assert "广州市" in cities.content.decode()
+    assert 'id="id_district"' in cities.content.decode()
     districts = client.get(reverse("customers:division-options"), {"city": "4401"})
     assert "天河区" in districts.content.decode()
     assert Division.objects.filter(level=1).count() >= 31
@@ -188,7 +190,7 @@ def test_without_the_right_nobody_creates(client_as):
 
 
 @pytest.mark.parametrize(
-    "existing, overrides, reason",
+    ("existing", "overrides", "reason"),
     [
         ({"uscc": GOOD_USCC}, {"name": "完全不同的名字"}, "统一社会信用代码相同"),
         ({"tel": "021 6487 1234"}, {"name": "完全不同的名字", "uscc": ""}, "电话相同"),
@@ -207,7 +209,8 @@ def test_a_duplicate_by_hand_is_refused_naming_the_customer(client_as, existing,
     )
     assert response.status_code == 200
     text = messages_of(response)
-    assert reason in text and mine.number in text
+    assert reason in text
+    assert mine.number in text
     assert Customer.objects.count() == 1
 
 
@@ -217,8 +220,10 @@ def test_a_duplicate_out_of_scope_is_masked_with_its_owner(client_as, user_of):
     CustomerFactory(manager=colleague, name="上海智泰科技有限公司", number="KH20260101999")
     response = client.post(reverse("customers:customer-create"), create_form(client.user, uscc=""))
     text = messages_of(response)
-    assert "上海**科技有限公司" in text and "赵敏" in text
-    assert "KH20260101999" not in text and "上海智泰科技有限公司" not in text
+    assert "上海**科技有限公司" in text
+    assert "赵敏" in text
+    assert "KH20260101999" not in text
+    assert "上海智泰科技有限公司" not in text
 
 
 def test_a_similar_name_warns_and_the_user_may_confirm(client_as):
@@ -257,7 +262,8 @@ def test_a_won_chance_whose_customer_exists_is_linked_to_it():
     assert customer.pk == existing.pk
     assert Customer.objects.count() == 1
     win = AuditEvent.objects.get(action="marketing.chance.win")
-    assert win.data["customer"] == existing.pk and win.data["linked"] is True
+    assert win.data["customer"] == existing.pk
+    assert win.data["linked"] is True
     assert AuditEvent.objects.filter(action="customers.customer.link_chance").count() == 1
 
 
@@ -265,7 +271,8 @@ def test_a_won_chance_of_a_new_customer_still_creates_it():
     chance = SalesChanceFactory(developing=True, customer_name="宁波海天机械有限公司")
     CustomerFactory(name="杭州别的公司")
     customer = marketing.sales_chance_mark_won(actor=chance.assignee, chance_id=chance.pk)
-    assert customer.name == "宁波海天机械有限公司" and Customer.objects.count() == 2
+    assert customer.name == "宁波海天机械有限公司"
+    assert Customer.objects.count() == 2
 
 
 IMPORT_COLUMNS = ["customer number", "name", "telephone", "unified social credit code"]
@@ -283,7 +290,8 @@ def test_an_import_row_duplicating_a_customer_is_invalid_and_names_it_masked(adm
     errors = {
         row: message for row, _, message in batch.row_errors.values_list("row", "column", "message")
     }
-    assert "上海**科技有限公司" in errors[2] and "钱进" in errors[2]
+    assert "上海**科技有限公司" in errors[2]
+    assert "钱进" in errors[2]
     assert "check character" in errors[4]  # the import's language: English
 
 
@@ -326,7 +334,8 @@ def test_a_colour_outside_the_palette_is_refused(client_as):
     response = client.post(
         reverse("customers:tag-create"), {"name_zh": "甲", "name_en": "A", "colour": "#ff0"}
     )
-    assert response.status_code == 200 and "colour" in response.context["form"].errors
+    assert response.status_code == 200
+    assert "colour" in response.context["form"].errors
     assert not Tag.objects.exists()
 
 
@@ -343,7 +352,8 @@ def test_an_account_manager_tags_and_untags_his_customer(client_as, tag):
     actions = list(
         AuditEvent.objects.filter(object_id=str(customer.pk)).values_list("action", flat=True)
     )
-    assert "customers.customer.tag" in actions and "customers.customer.untag" in actions
+    assert "customers.customer.tag" in actions
+    assert "customers.customer.untag" in actions
 
 
 def test_tagging_with_a_bad_tag_changes_nothing(client_as, tag):
@@ -384,7 +394,8 @@ def test_bulk_tagging_tags_the_customers_the_filter_finds(client_as, tag):
 
     export = client.get(reverse("customers:customer-list"), {"tag": tag.pk, "export": "csv"})
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))
-    assert len(rows) == 4 and all("重点客户" in row for row in rows[1:])
+    assert len(rows) == 4
+    assert all("重点客户" in row for row in rows[1:])
 
 
 def test_the_sales_manager_may_not_tag(client_as, tag):
