@@ -32,6 +32,14 @@ EXPECTED = {
     "customers:churn-postpone": _write(),
     "customers:churn-confirm": _write(),
     "customers:churn-scan": only(ADMIN),
+    # issue 18: create by hand (新建客户), the division selects, tags
+    "customers:customer-create": only(SM, AM),
+    "customers:division-options": only(SM, AM),
+    "customers:customer-tag": {**_write(), AM: 404},  # POST only; another's customer: 404
+    "customers:customer-bulk-tag": only(AM),
+    "customers:tag-list": only(ADMIN),
+    "customers:tag-create": only(ADMIN),
+    "customers:tag-update": only(ADMIN),
 }
 
 
@@ -50,6 +58,12 @@ def _churn():
     return ChurnFactory().pk
 
 
+def _tag():
+    from apps.customers.models import Tag
+
+    return Tag.objects.create(name_zh="重点客户", name_en="Key account").pk
+
+
 def _customer():
     from tests.factories import CustomerFactory
 
@@ -64,5 +78,6 @@ SAMPLES = {
     ("customers:activity-delete", "pk"): _sample("ActivityFactory"),
     ("customers:order-detail", "pk"): _sample("OrderFactory"),
     ("customers:churn-", "pk"): _churn,
+    ("customers:tag-update", "pk"): _tag,
     ("customers:", "pk"): _customer,
 }
