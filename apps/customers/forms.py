@@ -154,6 +154,10 @@ class CustomerForm(DivisionFieldsMixin, BootstrapFormMixin, forms.ModelForm):
         self.fields["manager"].queryset = active_users_with_role(roles.ACCOUNT_MANAGER)
         for name in self.Meta.required:
             self.fields[name].required = True
+        if "region" in self.fields:  # the old free-text region, until a province is chosen
+            self.fields["region"].required = not (
+                self.instance.province_id or (self.is_bound and self.data.get("province"))
+            )
         for name in self.Meta.zero_when_empty:
             self.fields[name].required = False
         self.style_fields()

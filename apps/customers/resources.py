@@ -135,6 +135,11 @@ class CustomerResource(CrmResource):
         )
         export_order = fields
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The duplicate check's keys follow the name and phone: an undo puts them back too.
+        self._attnames = [*self._attnames, "name_key", "tel_key"]
+
     def before_import(self, dataset, **kwargs):
         """The stored customers the file's rows may duplicate (查重), in a few queries."""
         super().before_import(dataset, **kwargs)
