@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ from apps.rbac.policies import customer_policy
 
 USCC, TEL, NAME, SIMILAR = "uscc", "tel", "name", "similar"
 SIMILAR_LIMIT = 5
+# pg_trgm's `%` holds names at least this similar (its default 0.3 lets a common name match
+# thousands of rows at a million customers, each rechecked; 0.5 keeps the warning useful).
+SIMILARITY = 0.5
 CHUNK = 1000
 # `name_key % 'key'`: pg_trgm's similarity operator, served by cst_customer_name_key_trgm.
 Customer._meta.get_field("name_key").register_lookup(TrigramSimilar)
@@ -94,6 +98,23 @@ def _exact_rule(names, usccs, tels) -> Q:
     return rule
 
 
+def _similar(base, key: str) -> list[dict]:
+    """The most similar normalised names (trigram index cst_customer_name_key_trgm)."""
+    query = (
+        base.filter(name_key__trigram_similar=key)
+        .exclude(name_key=key)
+        .annotate(similarity=TrigramSimilarity("name_key", key))
+        .order_by("-similarity", "pk")
+        .values(*FIELDS)[:SIMILAR_LIMIT]
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(SIMILARITY)]
+            )
+        return list(query)
+
+
 def customer_duplicates(
     *, user, name: str, uscc: str = "", tel: str = "", exclude_pk=None, similar: bool = True
 ) -> list[DuplicateMatch]:
@@ -112,15 +133,7 @@ def customer_duplicates(
     )
     seen = {row["pk"] for row in rows}
     if similar and len(key) >= 2:
-        rows += [
-            {**row, "similar": True}
-            for row in base.filter(name_key__trigram_similar=key)
-            .exclude(name_key=key)
-            .annotate(similarity=TrigramSimilarity("name_key", key))
-            .order_by("-similarity", "pk")
-            .values(*FIELDS)[:SIMILAR_LIMIT]
-            if row["pk"] not in seen
-        ]
+        rows += [{**row, "similar": True} for row in _similar(base, key) if row["pk"] not in seen]
 
     def kinds_of(row):
         if row.get("similar"):
