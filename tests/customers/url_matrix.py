@@ -61,7 +61,8 @@ def _churn():
 def _tag():
     from apps.customers.models import Tag
 
-    return Tag.objects.create(name_zh="重点客户", name_en="Key account").pk
+    tag, _ = Tag.objects.get_or_create(name_zh="矩阵标签", defaults={"name_en": "Matrix tag"})
+    return tag.pk
 
 
 def _customer():

@@ -32,13 +32,15 @@ def fill_keys(apps, schema_editor):
         if not rows:
             return
         last = rows[-1][0]
-        values = [(pk, normalise_name(name)[:100], normalise_phone(tel)[:50]) for pk, name, tel in rows]
+        ids = [pk for pk, _name, _tel in rows]
+        names = [normalise_name(name)[:100] for _pk, name, _tel in rows]
+        tels = [normalise_phone(tel)[:50] for _pk, _name, tel in rows]
         with connection.cursor() as cursor:
-            placeholders = ", ".join(["(%s, %s, %s)"] * len(values))
             cursor.execute(
                 "UPDATE cst_customer AS c SET cust_name_key = v.k, cust_tel_key = v.t "
-                f"FROM (VALUES {placeholders}) AS v(id, k, t) WHERE c.id = v.id",
-                [item for row in values for item in row],
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS v(id, k, t) "
+                "WHERE c.id = v.id",
+                [ids, names, tels],
             )
 
 

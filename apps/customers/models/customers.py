@@ -1,7 +1,7 @@
 """Customers with their linkmen, activities and order history (SPEC §2.3–2.9)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -18,6 +18,12 @@ from apps.customers.identity import (
 from crm.models import StatusBadge, TimeStampedModel
 from crm.validators import validate_phone, validate_postcode, validate_website
 
+# 纳税人识别号: 15, 18 (the USCC) or 20 digits and capital letters.
+validate_taxpayer_number = RegexValidator(
+    r"^([0-9A-Z]{15}|[0-9A-Z]{18}|[0-9A-Z]{20})$",
+    _("Enter a taxpayer number of 15, 18 or 20 digits and capital letters."),
+    code="invalid_taxpayer_number",
+)
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -169,7 +175,11 @@ class Customer(StatusBadge, TimeStampedModel):
         limit_choices_to={"level": 3},
     )
     invoice_tax_no = models.CharField(
-        _("taxpayer number"), max_length=20, blank=True, db_column="cust_inv_tax_no"
+        _("taxpayer number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_taxpayer_number],
+        db_column="cust_inv_tax_no",
     )
     invoice_bank = models.CharField(
         _("invoicing bank"), max_length=200, blank=True, db_column="cust_inv_bank"
@@ -252,8 +262,9 @@ class Customer(StatusBadge, TimeStampedModel):
 
     def validate_constraints(self, exclude=None):
         """The USCC's uniqueness is the duplicate check's (查重, which names the customer it
-        repeats: apps.customers.services); the database constraint still guards it."""
-        super().validate_constraints(exclude={*(exclude or ()), "uscc"})
+        repeats: apps.customers.services); the formats are the field validators' (a clear
+        message). The database constraints still guard them."""
+        super().validate_constraints(exclude={*(exclude or ()), "uscc", "invoice_tax_no"})
 
     def save(self, *args, **kwargs):
         self.uscc = normalise_uscc(self.uscc)
