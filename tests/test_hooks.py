@@ -19,7 +19,10 @@ def test_the_apps_register_their_plug_ins_at_start():
     assert {"L0101", "L0102", "L0202", "L0302", "L0303", "L0304"} <= set(
         hooks.registry("menu.badge")
     )
-    assert list(hooks.registry("customers.section")) == ["service/_customer_services.html"]
+    assert list(hooks.registry("customers.section")) == [
+        "customers/_identity_section.html",
+        "service/_customer_services.html",
+    ]
     for dict_type in ("REGION", "LEVEL", "SATISFACTION", "CREDIT", "SERVICE_TYPE"):
         assert hooks.values("basedata.dict_usage", getattr(DictItem, dict_type)), dict_type
     assert hooks.values("imports.in_use", "basedata.dictitem")
