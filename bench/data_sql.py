@@ -164,7 +164,9 @@ CUSTOMERS = f"""
 INSERT INTO cst_customer (id, created_at, updated_at, cust_no, cust_name, cust_region,
     cust_level, cust_satisfy, cust_credit, cust_addr, cust_zip, cust_tel, cust_fax, cust_website,
     cust_licence_no, cust_chieftain, cust_bankroll, cust_turnover, cust_bank,
-    cust_bank_account, cust_local_tax_no, cust_national_tax_no, cust_status, cust_manager_id)
+    cust_bank_account, cust_local_tax_no, cust_national_tax_no, cust_status, cust_manager_id,
+    cust_name_key, cust_tel_key, cust_uscc, cust_inv_tax_no, cust_inv_bank, cust_inv_account,
+    cust_inv_address, cust_inv_phone)
 SELECT g, created, created + (%(now)s::timestamptz - created) * 0.3, 'KB' || lpad(g::text, 11, '0'),
        {company("g", 20, "ci")}, (%(city_region)s::text[])[ci],
        {pick("levels", "g", 30, cast="int[]")}, {pick("stars", "g", 31, cast="int[]")},
@@ -184,7 +186,13 @@ SELECT g, created, created + (%(now)s::timestamptz - created) * 0.3, 'KB' || lpa
        '91' || (%(city_code)s::text[])[ci] || lpad(g::text, 10, '0'),
        '92' || (%(city_code)s::text[])[ci] || lpad(g::text, 10, '0'),
        CASE g %% 20 WHEN 7 THEN '3' WHEN 13 THEN '2' ELSE '1' END,
-       (%(am_ids)s::bigint[])[1 + g %% %(n_am)s]
+       (%(am_ids)s::bigint[])[1 + g %% %(n_am)s],
+       -- the duplicate check's keys (apps.customers.identity, its common cases in SQL)
+       regexp_replace(upper({company("g", 20, "ci")}),
+                      '(股份有限公司|有限责任公司|集团有限公司|有限公司|集团|公司)+$', ''),
+       regexp_replace((%(city_area)s::text[])[ci] || (20000000 + {H("g", 37, 79999999)}),
+                      '[^0-9]', '', 'g'),
+       '', '', '', '', '', ''
 FROM generate_series(1::bigint, %(customers)s) g
 CROSS JOIN LATERAL (SELECT {city("g", 21)} AS ci) c
 CROSS JOIN LATERAL (

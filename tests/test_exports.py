@@ -63,9 +63,14 @@ def test_the_csv_holds_the_columns_users_read(am_client):
             "status",
             "telephone",
             "address",
+            "unified social credit code",
+            "province",
+            "city",
+            "district",
+            "tags",
         ],
-        ["KH1", "'=HYPERLINK(1)", "", "张三", "3", "Normal", "'-12", ""],
-        ["KH2", "乙", "", "张三", "1", "Lost", "", ""],
+        ["KH1", "'=HYPERLINK(1)", "", "张三", "3", "Normal", "'-12", "", "", "", "", "", ""],
+        ["KH2", "乙", "", "张三", "1", "Lost", "", "", "", "", "", "", ""],
     ]
 
 

@@ -20,6 +20,7 @@ def test_the_apps_register_their_plug_ins_at_start():
         hooks.registry("menu.badge")
     )
     assert list(hooks.registry("customers.section")) == [
+        "customers/_identity_section.html",
         "service/_customer_services.html",
         "partials/sharing.html",
         "customers/_ownership_history.html",

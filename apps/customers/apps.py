@@ -1,7 +1,18 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 from crm import hooks
+
+
+def load_divisions_after_migrate(sender, using="default", **kwargs):
+    """The GB/T 2260 divisions are reference data, present whenever the schema is (a test
+    flush empties the table; post_migrate follows it)."""
+    from apps.customers.divisions import load_divisions
+    from apps.customers.models import Division
+
+    if not Division.objects.using(using).exists():
+        load_divisions(Division)
 
 
 class CustomersConfig(AppConfig):
@@ -17,6 +28,17 @@ class CustomersConfig(AppConfig):
         _register_jobs()
         _register_imports()
         _register_transfer()
+        _register_identity_section()
+        post_migrate.connect(load_divisions_after_migrate, sender=self)
+
+
+def _register_identity_section() -> None:
+    """The customer page's identity, invoicing and tags section (issue 18)."""
+    from apps.customers.views.entry import identity_section
+
+    hooks.register(
+        "customers.section", identity_section, key="customers/_identity_section.html", order=-10
+    )
 
 
 def _register_churn_badge() -> None:

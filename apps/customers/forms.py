@@ -1,10 +1,11 @@
 """Forms of the customer pages; services do the writing."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.basedata.models import DictItem
-from apps.customers.models import Activity, Customer, Linkman
+from apps.customers.models import Activity, Customer, Division, Linkman, Tag
 from apps.rbac import roles
 from apps.rbac.selectors import active_users_with_role
 from crm.forms import BootstrapFormMixin, SubmitOnceMixin
@@ -27,7 +28,53 @@ CONTACT_WIDGETS = {
 }
 
 
-class CustomerForm(BootstrapFormMixin, forms.ModelForm):
+INVOICE_FIELDS = [
+    "invoice_tax_no",
+    "invoice_bank",
+    "invoice_account",
+    "invoice_address",
+    "invoice_phone",
+]
+
+
+def division_select(level: int, child: str | None) -> forms.Select:
+    """A division select; choosing a province (city) reloads the cities (districts) by htmx."""
+    attrs = {"data-level": str(level)}
+    if child:
+        attrs.update(
+            {
+                "data-hx-get": reverse_lazy("customers:division-options"),
+                "data-hx-target": f"#id_{child}",
+                "data-hx-trigger": "change",
+                "data-hx-swap": "innerHTML",
+            }
+        )
+    return forms.Select(attrs=attrs)
+
+
+class DivisionFieldsMixin:
+    """Province → city → district from cst_division (GB/T 2260), each within its parent."""
+
+    def setup_divisions(self) -> None:
+        data = self.data if self.is_bound else {}
+        instance = getattr(self, "instance", None)
+        province = data.get("province") or getattr(instance, "province_id", None)
+        city = data.get("city") or getattr(instance, "city_id", None)
+        levels = (
+            ("province", Division.objects.filter(level=1), "city"),
+            ("city", Division.objects.filter(level=2, parent_id=province or "-"), "district"),
+            ("district", Division.objects.filter(level=3, parent_id=city or "-"), None),
+        )
+        for level, (name, queryset, child) in enumerate(levels, start=1):
+            self.fields[name] = forms.ModelChoiceField(
+                label=Customer._meta.get_field(name).verbose_name,
+                queryset=queryset,
+                required=False,
+                widget=division_select(level, child),
+            )
+
+
+class CustomerForm(DivisionFieldsMixin, BootstrapFormMixin, forms.ModelForm):
     """The edit form of SPEC §3.2: selects from the dictionary, the number read-only."""
 
     loaded_at = forms.CharField(widget=forms.HiddenInput)
@@ -36,6 +83,10 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
         model = Customer
         fields = [
             "name",
+            "uscc",
+            "province",
+            "city",
+            "district",
             "region",
             "manager",
             "level",
@@ -54,12 +105,13 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
             "turnover",
             "local_tax_no",
             "national_tax_no",
+            *INVOICE_FIELDS,
         ]
-        widgets = CONTACT_WIDGETS
-        # Red stars of the prototype (SPEC §3.2).
+        widgets = {**CONTACT_WIDGETS, "invoice_phone": PhoneInput}
+        # Red stars of the prototype (SPEC §3.2); the region is the old free-text one, or the
+        # province chosen from the divisions.
         required = [
             "name",
-            "region",
             "manager",
             "level",
             "address",
@@ -76,11 +128,15 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
+        if self.instance.updated_at is not None:  # None: a new customer (CustomerCreateForm)
+            self.fields["loaded_at"].initial = self.instance.updated_at.isoformat()
         dictionary = DictItem.objects
         self.fields["region"] = forms.ChoiceField(
-            label=_("region"), choices=[("", "---------"), *dictionary.choices(DictItem.REGION)]
+            label=_("region"),
+            required=False,
+            choices=[("", "---------"), *dictionary.choices(DictItem.REGION)],
         )
+        self.setup_divisions()
         self.fields["level"] = forms.TypedChoiceField(
             label=_("level"), coerce=int, choices=dictionary.choices(DictItem.LEVEL)
         )
@@ -98,6 +154,10 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["manager"].queryset = active_users_with_role(roles.ACCOUNT_MANAGER)
         for name in self.Meta.required:
             self.fields[name].required = True
+        if "region" in self.fields:  # the old free-text region, until a province is chosen
+            self.fields["region"].required = not (
+                self.instance.province_id or (self.is_bound and self.data.get("province"))
+            )
         for name in self.Meta.zero_when_empty:
             self.fields[name].required = False
         self.style_fields()
@@ -111,6 +171,56 @@ class CustomerForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_turnover(self) -> int:
         return self._zero_when_empty("turnover")
+
+    def clean_uscc(self) -> str:
+        from apps.customers.identity import normalise_uscc
+
+        return normalise_uscc(self.cleaned_data.get("uscc", ""))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("province") and not data.get("region") and "region" in self.fields:
+            self.add_error("province", _("Choose the province (or a region)."))
+        if data.get("district") and not data.get("city"):
+            self.add_error("city", _("Choose the city of the district."))
+        return data
+
+
+class CustomerCreateForm(SubmitOnceMixin, CustomerForm):
+    """新建客户: the edit form's fields; the duplicate check may ask to confirm a similar name."""
+
+    confirm_similar = forms.BooleanField(
+        label=_("This is another customer than the similar ones shown"), required=False
+    )
+
+    class Meta(CustomerForm.Meta):
+        required = ["name", "manager", "level", "province", "city", "address", "tel"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["loaded_at"]
+        del self.fields["region"]
+        if user is not None and not self.is_bound:
+            manager = self.fields["manager"].queryset.filter(pk=user.pk).first()
+            self.initial.setdefault("manager", manager)
+
+
+class TagForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name_zh", "name_en", "colour"]
+
+
+class CustomerTagForm(BootstrapFormMixin, forms.Form):
+    """Tag or untag one customer, or the customers the list's filter finds."""
+
+    tag = forms.ModelChoiceField(label=_("tag"), queryset=Tag.objects.all())
+    add = forms.TypedChoiceField(
+        label=_("action"),
+        coerce=lambda value: value == "1",
+        choices=[("1", _("Add the tag")), ("0", _("Remove the tag"))],
+        initial="1",
+    )
 
 
 class LinkmanForm(BootstrapFormMixin, forms.ModelForm):

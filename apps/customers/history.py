@@ -21,6 +21,16 @@ ACTIONS = {
     ),
     "customers.churn_scan.request": Action(_("{actor} ran the churn scan now")),
     "customers.churn_scan.catch_up": Action(_("{actor} ran a missed nightly churn scan")),
+    "customers.customer.tag": Action(
+        _("{actor} tagged the customer"), details={"tag_name": _("tag")}
+    ),
+    "customers.customer.untag": Action(
+        _("{actor} removed a tag from the customer"), details={"tag_name": _("tag")}
+    ),
+    "customers.customer.link_chance": Action(
+        _("{actor} won a sales chance of this existing customer: it was linked, not created again"),
+        details={"from_chance": _("sales chance")},
+    ),
 }
 
 

@@ -40,6 +40,11 @@ customers = ListDefinition(
         column(_("status"), "status", choices=Customer.Status),
         column(_("telephone"), "tel"),
         column(_("address"), "address"),
+        column(_("unified social credit code"), "uscc"),
+        column(_("province"), "province__name"),
+        column(_("city"), "city__name"),
+        column(_("district"), "district__name"),
+        column(_("tags"), selectors.tag_names_sql()),
     ),
     row_actions=("change", "delete"),
     bulk_actions=(
@@ -47,6 +52,7 @@ customers = ListDefinition(
             "transfer", _("Transfer selected"), "customers:customer-transfer", "arrow-left-right"
         ),
     ),
+    page_actions=("add", "change"),
 )
 
 

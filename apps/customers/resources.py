@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from apps.basedata.models import DictItem
 from apps.basedata.resources import DictValue, product_columns
+from apps.customers.identity import normalise_name, normalise_phone, normalise_uscc
 from apps.customers.models import Activity, Customer, Linkman, Order, OrderLine
-from apps.customers.selectors import customer_list
+from apps.customers.selectors import DuplicateIndex, customer_list
 from apps.imports.parents import ParentRowsMixin
 from apps.imports.resource_base import Column, CrmResource
 from apps.imports.widgets import Choice, DateTime, Integer, Lookup, Money, Text
@@ -105,6 +106,7 @@ class CustomerResource(CrmResource):
     bank_account = Column("bank_account", label=gettext_lazy("bank account"))
     local_tax_no = Column("local_tax_no", label=gettext_lazy("local tax no."))
     national_tax_no = Column("national_tax_no", label=gettext_lazy("national tax no."))
+    uscc = Column("uscc", label=gettext_lazy("unified social credit code"))
 
     class Meta(CrmResource.Meta):
         model = Customer
@@ -129,8 +131,40 @@ class CustomerResource(CrmResource):
             "bank_account",
             "local_tax_no",
             "national_tax_no",
+            "uscc",
         )
         export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The duplicate check's keys follow the name and phone: an undo puts them back too.
+        self._attnames = [*self._attnames, "name_key", "tel_key"]
+
+    def before_import(self, dataset, **kwargs):
+        """The stored customers the file's rows may duplicate (查重), in a few queries."""
+        super().before_import(dataset, **kwargs)
+        headers = list(dataset.headers or [])
+
+        def cell(row, name):
+            return str(row[headers.index(name)] or "") if name in headers else ""
+
+        self.duplicates = DuplicateIndex(
+            user=self.user,
+            rows=[(cell(r, "name"), cell(r, "uscc"), cell(r, "tel")) for r in dataset],
+        )
+
+    def get_bulk_update_fields(self):
+        return [*super().get_bulk_update_fields(), "name_key", "tel_key"]
+
+    def duplicate_rule(self, instance) -> dict:
+        """A row that duplicates another stored customer is invalid and names it (masked)."""
+        instance.uscc = normalise_uscc(instance.uscc)
+        instance.name_key = normalise_name(instance.name)[:100]
+        instance.tel_key = normalise_phone(instance.tel)[:50]
+        match = self.duplicates.match(
+            name=instance.name, uscc=instance.uscc, tel=instance.tel, exclude_pk=instance.pk
+        )
+        return {NON_FIELD_ERRORS: [match.message]} if match else {}
 
     def row_rules(self, instance) -> dict:
         number = instance.number
@@ -149,7 +183,7 @@ class CustomerResource(CrmResource):
             return {
                 NON_FIELD_ERRORS: [_("This customer was deleted; it cannot be imported again.")]
             }
-        return {}
+        return self.duplicate_rule(instance)
 
     def scope_error(self, instance) -> dict:
         return {NON_FIELD_ERRORS: [_("You may not import this customer.")]}

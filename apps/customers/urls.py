@@ -2,6 +2,7 @@ from django.urls import path
 
 from apps.customers.churn_urls import urlpatterns as churn_urlpatterns
 from apps.customers.views import customers as views
+from apps.customers.views import entry
 
 app_name = "customers"
 
@@ -22,5 +23,12 @@ urlpatterns = [
     path("activities/<int:pk>/delete/", views.ActivityDeleteView.as_view(), name="activity-delete"),
     path("<int:pk>/orders/", views.OrderListView.as_view(), name="order-list"),
     path("orders/<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
+    path("new/", entry.CustomerCreateView.as_view(), name="customer-create"),
+    path("divisions/", entry.DivisionOptionsView.as_view(), name="division-options"),
+    path("<int:pk>/tags/", entry.CustomerTagView.as_view(), name="customer-tag"),
+    path("tags/bulk/", entry.CustomerBulkTagView.as_view(), name="customer-bulk-tag"),
+    path("tags/", entry.TagListView.as_view(), name="tag-list"),
+    path("tags/new/", entry.TagFormView.as_view(), name="tag-create"),
+    path("tags/<int:pk>/edit/", entry.TagUpdateView.as_view(), name="tag-update"),
     *churn_urlpatterns,
 ]

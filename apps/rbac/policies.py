@@ -462,6 +462,7 @@ churn_policy = Policy(
     "customers.Churn", owner_field="customer__manager", module="customers", share_via="customer"
 )
 churn_scan_policy = Policy("customers.ChurnScanRun")
+tag_policy = Policy("customers.Tag")  # the admin keeps the tags; tagging is "change customer"
 
 # marketing: the creator edits and deletes his chance, the assignee develops it (SPEC §3.1)
 sales_chance_policy = Policy(

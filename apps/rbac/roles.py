@@ -264,6 +264,9 @@ RIGHTS: list[RightDef] = [
     _action(
         "L050103", "L0501", "删除字典条目", "Delete dictionary items", "basedata.delete_dictitem"
     ),
+    _page("L0505", "L05", "客户标签", "Customer tags", "customers:tag-list", "customers.view_tag"),
+    _action("L050501", "L0505", "新建标签", "Add tags", "customers.add_tag"),
+    _action("L050502", "L0505", "编辑标签", "Edit tags", "customers.change_tag"),
     _page(
         "L0502", "L05", "查询产品信息", "Products", "basedata:product-list", "basedata.view_product"
     ),
@@ -378,6 +381,7 @@ ROLES: list[RoleDef] = [
             *_tree("L0203"),
             "L05",
             *_tree("L0501"),
+            *_tree("L0505"),
             *_tree("L06"),
             "L0504",
             "L050401",
@@ -412,6 +416,7 @@ ROLES: list[RoleDef] = [
             "L020101",
             "L020107",
             "L020108",
+            "L020104",
             "L0202",
             "L020201",
             "L03",
@@ -449,6 +454,7 @@ ROLES: list[RoleDef] = [
             "L0201",
             "L020102",
             "L020103",
+            "L020104",
             "L020105",
             "L020106",
             "L0202",

@@ -35,6 +35,14 @@ EXPECTED = {
     "customers:churn-postpone": _write(),
     "customers:churn-confirm": _write(),
     "customers:churn-scan": only(ADMIN),
+    # issue 18: create by hand (新建客户), the division selects, tags
+    "customers:customer-create": only(SM, AM),
+    "customers:division-options": only(SM, AM),
+    "customers:customer-tag": {**_write(), AM: 404},  # POST only; another's customer: 404
+    "customers:customer-bulk-tag": only(AM),
+    "customers:tag-list": only(ADMIN),
+    "customers:tag-create": only(ADMIN),
+    "customers:tag-update": only(ADMIN),
 }
 
 
@@ -53,6 +61,13 @@ def _churn():
     return ChurnFactory().pk
 
 
+def _tag():
+    from apps.customers.models import Tag
+
+    tag, _ = Tag.objects.get_or_create(name_zh="矩阵标签", defaults={"name_en": "Matrix tag"})
+    return tag.pk
+
+
 def _customer():
     from tests.factories import CustomerFactory
 
@@ -67,5 +82,6 @@ SAMPLES = {
     ("customers:activity-delete", "pk"): _sample("ActivityFactory"),
     ("customers:order-detail", "pk"): _sample("OrderFactory"),
     ("customers:churn-", "pk"): _churn,
+    ("customers:tag-update", "pk"): _tag,
     ("customers:", "pk"): _customer,
 }

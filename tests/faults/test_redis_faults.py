@@ -50,7 +50,7 @@ QUEUED_ZH = "排队等待"
 SCAN_WAITING_ZH = "任务队列暂时不可用"
 IMPORT_COLUMNS = ["customer number", "name", "region"]
 IMPORT_FILE = csv_bytes(
-    IMPORT_COLUMNS, [["KH20260101001", "甲公司", "北京"], ["KH20260101002", "乙公司", "火星"]]
+    IMPORT_COLUMNS, [["KH20260101001", "戊己商贸公司", "北京"], ["KH20260101002", "乙公司", "火星"]]
 )
 
 

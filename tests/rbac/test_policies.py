@@ -93,6 +93,7 @@ VIEW_WITHOUT_ROW_RULE = {
     "basedata.Product": "the product catalogue",
     "basedata.Storage": "stock levels",
     "customers.ChurnScanRun": "the admin's scan log",
+    "customers.Tag": "the admin's tags: labels, no customer data",
     "marketing.SalesChance": "the chance pool is open to every account manager (SPEC §4)",
     "reports.Report": "company-wide figures",
     "reports.Dashboard": "company-wide figures",

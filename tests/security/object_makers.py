@@ -153,6 +153,12 @@ def _ticket_to_feedback(owner):
     return ticket_in(ServiceTicket.Status.HANDLED, customer=_customer(owner))
 
 
+def _tag(owner):
+    from apps.customers.models import Tag
+
+    return Tag.objects.create(name_zh=f"标签{owner.pk}", name_en=f"Tag {owner.pk}")
+
+
 def _itself(row):
     return row
 
@@ -203,6 +209,8 @@ OBJECT_URLS = {
     "customers:activity-delete": ACTIVITY,
     "customers:order-list": CUSTOMER,
     "customers:order-detail": ObjectURL(AM, _order, _its_customer),
+    "customers:customer-tag": CUSTOMER,
+    "customers:tag-update": ObjectURL(ADMIN, _tag),  # tags are company-wide: never shared
     "customers:churn-detail": CHURN,
     "customers:churn-postpone": CHURN,
     "customers:churn-confirm": CHURN,

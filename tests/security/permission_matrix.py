@@ -105,6 +105,19 @@ OBJECT_EXPECTED = {
         ),
         "shared": answers(admin="403/403", sm="200/405", am="200/405", ex="403/403"),
     },
+    "customers:customer-tag": {
+        "own": answers(admin="403/403", sm="403/403", am="405/302", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="403/403", sm="403/403", am="404/404", ex="403/403"
+        ),
+        "shared": answers(admin="403/403", sm="403/403", am="404/404", ex="403/403"),
+    },
+    "customers:tag-update": {
+        "own": answers(admin="200/302", sm="403/403", am="403/403", ex="403/403"),
+        "other": answers(
+            anon="login/login", admin="200/302", sm="403/403", am="403/403", ex="403/403"
+        ),
+    },
     "customers:customer-update": {
         "own": answers(admin="403/403", sm="403/403", am="200/200", ex="403/403"),
         "other": answers(
@@ -447,6 +460,11 @@ POST_EXPECTED = {
     "customers:churn-scan": post(anon="login", admin=302, sm=403, am=403, ex=403),
     "customers:customer-list": post(anon="login", admin=403, sm=405, am=405, ex=403),
     "customers:customer-transfer": post(anon="login", admin=403, sm=302, am=403, ex=403),
+    "customers:customer-create": post(anon="login", admin=403, sm=200, am=200, ex=403),
+    "customers:customer-bulk-tag": post(anon="login", admin=403, sm=403, am=200, ex=403),
+    "customers:division-options": post(anon="login", admin=403, sm=405, am=405, ex=403),
+    "customers:tag-list": post(anon="login", admin=405, sm=403, am=403, ex=403),
+    "customers:tag-create": post(anon="login", admin=302, sm=403, am=403, ex=403),
     "favicon": post(anon=405, admin=405, sm=405, am=405, ex=405),
     "home": post(anon="login", admin=405, sm=405, am=405, ex=405),
     "imports:batch-create": post(anon="login", admin=200, sm=200, am=200, ex=403),

@@ -13,6 +13,7 @@ import re
 import pytest
 from django.apps import apps
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -50,11 +51,21 @@ KEYS = {
 NOT_USER_TEXT = {"Right", "RoleRight"}
 
 
+def _checked(condition) -> set[str]:
+    """The fields a check constraint's condition reads (a format the payload cannot have)."""
+    names = set()
+    for child in condition.children:
+        names |= _checked(child) if isinstance(child, Q) else {child[0].split("__")[0]}
+    return names
+
+
 def constrained(model) -> set[str]:
-    """Fields of the model's multi-column unique constraints."""
+    """Fields of the model's unique constraints and of its check constraints."""
     names = {f for group in model._meta.unique_together for f in group}
     for constraint in model._meta.constraints:
         names |= set(getattr(constraint, "fields", ()) or ())
+        if isinstance(constraint, models.CheckConstraint):
+            names |= _checked(constraint.condition)
     return names
 
 

@@ -10,6 +10,7 @@ from apps.customers.models.customers import (
     Order,
     OrderLine,
 )
+from apps.customers.models.tags import CustomerTag, Division, Tag
 
 __all__ = [
     "Activity",
@@ -19,7 +20,10 @@ __all__ = [
     "Customer",
     "CustomerNumberSequence",
     "CustomerOwnership",
+    "CustomerTag",
+    "Division",
     "Linkman",
     "Order",
     "OrderLine",
+    "Tag",
 ]

@@ -1,7 +1,7 @@
 """Customers with their linkmen, activities and order history (SPEC §2.3–2.9)."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q, Sum
 from django.urls import reverse
@@ -10,9 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.basedata.models import Product
+from apps.customers.identity import (
+    normalise_name,
+    normalise_phone,
+    normalise_uscc,
+    validate_uscc,
+)
 from crm.models import StatusBadge, TimeStampedModel
 from crm.validators import validate_phone, validate_postcode, validate_website
 
+# 纳税人识别号: 15, 18 (the USCC) or 20 digits and capital letters.
+validate_taxpayer_number = RegexValidator(
+    r"^([0-9A-Z]{15}|[0-9A-Z]{18}|[0-9A-Z]{20})$",
+    _("Enter a taxpayer number of 15, 18 or 20 digits and capital letters."),
+    code="invalid_taxpayer_number",
+)
 ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 
@@ -115,6 +127,84 @@ class Customer(StatusBadge, TimeStampedModel):
         db_index=True,
         db_column="cust_status",
     )
+    # Issue 18: who the customer is (查重) and where (GB/T 2260 codes), invoicing, tags.
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        validators=[validate_uscc],
+        db_column="cust_uscc",
+    )
+    name_key = models.CharField(
+        _("normalised name"), max_length=100, blank=True, editable=False, db_column="cust_name_key"
+    )
+    tel_key = models.CharField(
+        _("normalised telephone"),
+        max_length=50,
+        blank=True,
+        editable=False,
+        db_column="cust_tel_key",
+    )
+    province = models.ForeignKey(
+        "customers.Division",
+        verbose_name=_("province"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="cust_province",
+        limit_choices_to={"level": 1},
+    )
+    city = models.ForeignKey(
+        "customers.Division",
+        verbose_name=_("city"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="cust_city",
+        limit_choices_to={"level": 2},
+    )
+    district = models.ForeignKey(
+        "customers.Division",
+        verbose_name=_("district"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="cust_district",
+        limit_choices_to={"level": 3},
+    )
+    invoice_tax_no = models.CharField(
+        _("taxpayer number"),
+        max_length=20,
+        blank=True,
+        validators=[validate_taxpayer_number],
+        db_column="cust_inv_tax_no",
+    )
+    invoice_bank = models.CharField(
+        _("invoicing bank"), max_length=200, blank=True, db_column="cust_inv_bank"
+    )
+    invoice_account = models.CharField(
+        _("invoicing bank account"), max_length=50, blank=True, db_column="cust_inv_account"
+    )
+    invoice_address = models.CharField(
+        _("registered address"), max_length=300, blank=True, db_column="cust_inv_address"
+    )
+    invoice_phone = models.CharField(
+        _("registered phone"),
+        max_length=50,
+        blank=True,
+        validators=[validate_phone],
+        db_column="cust_inv_phone",
+    )
+    tags = models.ManyToManyField(
+        "customers.Tag",
+        verbose_name=_("tags"),
+        blank=True,
+        through="customers.CustomerTag",
+        related_name="customers",
+    )
 
     objects = CustomerQuerySet.as_manager()
 
@@ -135,12 +225,38 @@ class Customer(StatusBadge, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(level__gte=1, level__lte=5), name="cst_customer_level_1_5"
             ),
+            # One customer per USCC (the 查重 rule, race-proof): 18 characters of GB 32100.
+            models.UniqueConstraint(
+                fields=["uscc"],
+                condition=~Q(uscc=""),
+                name="cst_customer_uscc_unique",
+                violation_error_message=_("Another customer has this unified social credit code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(uscc="") | Q(uscc__regex=r"^[0-9A-HJ-NP-RT-UW-Y]{18}$"),
+                name="cst_customer_uscc_format",
+            ),
+            # A taxpayer number (纳税人识别号) is 15, 18 or 20 digits and capital letters.
+            models.CheckConstraint(
+                condition=Q(invoice_tax_no="")
+                | Q(invoice_tax_no__regex=r"^([0-9A-Z]{15}|[0-9A-Z]{18}|[0-9A-Z]{20})$"),
+                name="cst_customer_inv_tax_no_format",
+            ),
         ]
         indexes = [
             models.Index(fields=["manager", "status"], name="cst_customer_mgr_idx"),
             # An account manager's scope is "the ids of my customers": read from this index
             # alone (an index-only scan), not from ~5,000 table pages at a million customers.
             models.Index(fields=["manager", "id"], name="cst_customer_mgr_pk_idx"),
+            # 查重: the same normalised name or phone is one indexed lookup each.
+            models.Index(
+                fields=["name_key"], condition=~Q(name_key=""), name="cst_customer_name_key_idx"
+            ),
+            models.Index(
+                fields=["tel_key"], condition=~Q(tel_key=""), name="cst_customer_tel_key_idx"
+            ),
+            models.Index(fields=["province", "city"], name="cst_customer_region_code_idx"),
+            models.Index(fields=["city"], name="cst_customer_city_idx"),
         ]
 
     def __str__(self) -> str:
@@ -148,6 +264,27 @@ class Customer(StatusBadge, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("customers:customer-detail", args=[self.pk])
+
+    def validate_constraints(self, exclude=None):
+        """The USCC's uniqueness is the duplicate check's (查重, which names the customer it
+        repeats: apps.customers.services); the formats are the field validators' (a clear
+        message). The database constraints still guard them."""
+        super().validate_constraints(exclude={*(exclude or ()), "uscc", "invoice_tax_no"})
+
+    def save(self, *args, **kwargs):
+        self.uscc = normalise_uscc(self.uscc)
+        self.name_key = normalise_name(self.name)[:100]
+        self.tel_key = normalise_phone(self.tel)[:50]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name", "tel"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key", "tel_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def division_path(self) -> str:
+        """省 / 市 / 区 as names (select_related the three), else the free-text region."""
+        names = [d.name for d in (self.province, self.city, self.district) if d is not None]
+        return " / ".join(names)
 
 
 class CustomerOwnership(models.Model):

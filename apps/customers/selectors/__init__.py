@@ -14,24 +14,33 @@ from apps.customers.selectors.customers import (
     customer_get,
     customer_labels,
     customer_list,
+    customer_tags,
+    division_children,
     linkman_list,
     order_get,
     order_lifetime_total,
     order_lines,
     order_list,
+    tag_list,
+    tag_names_sql,
 )
 from apps.customers.selectors.transfer import (
     customers_to_transfer,
     ownership_history,
     transfer_targets,
 )
+from apps.customers.selectors.duplicates import DuplicateIndex, customer_duplicates
 
 __all__ = [
+    "DuplicateIndex",
     "activity_list",
+    "customer_duplicates",
     "customer_get",
     "customer_labels",
     "customer_list",
     "customers_to_transfer",
+    "customer_tags",
+    "division_children",
     "linkman_list",
     "order_get",
     "order_lifetime_total",
@@ -39,6 +48,8 @@ __all__ = [
     "order_list",
     "ownership_history",
     "transfer_targets",
+    "tag_list",
+    "tag_names_sql",
 ]
 __all__ += [
     "churn_get",

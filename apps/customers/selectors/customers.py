@@ -1,11 +1,21 @@
 """Reads of customer records and their linkmen, activities and orders."""
 
-from django.db.models import DecimalField, F, QuerySet, Sum, Value
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from apps.basedata.models import DictItem
-from apps.customers.models import Activity, Customer, Linkman, Order, OrderLine
+from apps.customers.models import (
+    Activity,
+    Customer,
+    CustomerTag,
+    Division,
+    Linkman,
+    Order,
+    OrderLine,
+    Tag,
+)
 from apps.rbac.policies import customer_policy
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -13,7 +23,9 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 def customer_list(*, user, action: str = "view") -> QuerySet[Customer]:
     """Customers `user` may see (not logically deleted), with their account manager."""
-    return customer_policy.scope(user, action, Customer.objects.visible()).select_related("manager")
+    return customer_policy.scope(user, action, Customer.objects.visible()).select_related(
+        "manager", "province", "city"
+    )
 
 
 def customer_get(*, user, pk: int, action: str = "view") -> Customer:
@@ -69,3 +81,29 @@ def order_lines(*, order: Order) -> QuerySet[OrderLine]:
         .annotate(line_amount=F("count") * F("price"))
         .order_by("pk")
     )
+
+
+def division_children(*, parent: str) -> QuerySet[Division]:
+    """The cities of a province or the districts of a city (by GB/T 2260 code), by code."""
+    if not parent:
+        return Division.objects.none()
+    return Division.objects.filter(parent_id=parent).order_by("code")
+
+
+def tag_list() -> QuerySet[Tag]:
+    return Tag.objects.order_by("name_zh")
+
+
+def customer_tags(*, customer: Customer) -> list[Tag]:
+    return list(customer.tags.order_by("name_zh"))
+
+
+def tag_names_sql():
+    """The customer's tag names ("A, B") as one correlated subquery, for exports."""
+    names = (
+        CustomerTag.objects.filter(customer=OuterRef("pk"))
+        .values("customer")
+        .annotate(names=StringAgg("tag__name_zh", ", ", order_by="tag__name_zh"))
+        .values("names")
+    )
+    return Subquery(names)

@@ -10,8 +10,10 @@ from apps.customers.services.churn import (
 )
 from apps.customers.services.churn_scanner import churn_scan
 from apps.customers.services.customers import (
+    SimilarCustomers,
     customer_child_delete,
     customer_child_save,
+    customer_create,
     customer_create_from_chance,
     customer_delete,
     customer_number_next,
@@ -26,15 +28,22 @@ from apps.customers.services.transfer import (
 
 __all__ = [
     "MAX_SELECTION",
+from apps.customers.services.tags import customer_tag, tag_save
+
+__all__ = [
+    "SimilarCustomers",
     "customer_child_delete",
     "customer_child_save",
+    "customer_create",
     "customer_create_from_chance",
     "customer_delete",
     "customer_number_next",
+    "customer_tag",
     "customer_update",
     "customers_of",
     "transfer_all_customers",
     "transfer_customers",
+    "tag_save",
 ]
 __all__ += [
     "CHURN_SCAN_JOB",

@@ -18,7 +18,10 @@ one of them has warnings waiting and gets a digest from the first scan.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from apps.customers.models import Activity, Churn, Customer, Linkman
+from stdnum.cn import uscc as stdnum_uscc
+
+from apps.customers.identity import normalise_name, normalise_phone
+from apps.customers.models import Activity, Churn, Customer, CustomerTag, Linkman, Tag
 from apps.demo.generator import vocabulary as words
 from apps.demo.generator.common import (
     ACCOUNT_MANAGERS,
@@ -113,25 +116,41 @@ def _customer(ctx: DemoContext, *, created: date, status: str) -> Customer:
     org_code = f"{rng.randint(0, 99_999_999):08d}{rng.randint(0, 9)}"
     building = rng.choice(words.BUILDINGS)
     floor = f"{building}{rng.randint(2, 28)}层" if building else ""
+    tel = landline(rng, city)
+    address = f"{city.name}市{rng.choice(words.ROADS)}{rng.randint(1, 399)}号{floor}"
+    bank = f"{rng.choice(words.BANKS)}{city.name}{rng.choice(words.BANK_BRANCHES)}"
+    bank_account = "6222" + "".join(str(rng.randint(0, 9)) for _ in range(15))
+    uscc = _uscc(ctx, city)  # no draw from rng: the rest of the demo stays as it was
     return Customer(
         name=name,
+        name_key=normalise_name(name)[:100],
+        tel_key=normalise_phone(tel)[:50],
+        uscc=uscc,
+        province_id=city.admin_code[:2],
+        city_id=city.admin_code[:4],
+        district_id=city.admin_code,
+        invoice_tax_no=uscc,
+        invoice_bank=bank if uscc else "",
+        invoice_account=bank_account if uscc else "",
+        invoice_address=address if uscc else "",
+        invoice_phone=tel if uscc else "",
         region=city.region,
         status=status,
         level=level,
         manager=rng.choices([*ctx.staff.account_managers, None], weights=[24, 24, 24, 24, 4])[0],
         satisfaction=rng.choices([1, 2, 3, 4, 5], weights=[4, 10, 36, 35, 15])[0],
         credit=rng.choices([1, 2, 3, 4, 5], weights=[3, 8, 34, 38, 17])[0],
-        address=f"{city.name}市{rng.choice(words.ROADS)}{rng.randint(1, 399)}号{floor}",
+        address=address,
         zip=f"{city.zip_prefix}{rng.randint(0, 999):03d}",
-        tel=landline(rng, city),
+        tel=tel,
         fax=landline(rng, city),
         website=f"www.{slug}.com.cn",
         licence_no=f"91{city.admin_code}MA{rng.randint(0, 99_999_999):08d}",
         chieftain=person_name(rng)[0],
         bankroll=capital,
         turnover=int(capital * rng.uniform(0.5, 6)),
-        bank=f"{rng.choice(words.BANKS)}{city.name}{rng.choice(words.BANK_BRANCHES)}",
-        bank_account="6222" + "".join(str(rng.randint(0, 9)) for _ in range(15)),
+        bank=bank,
+        bank_account=bank_account,
         local_tax_no=f"{city.admin_code}{org_code}",
         national_tax_no=f"{city.admin_code}{org_code}",
         created_at=ctx.moment(created),
@@ -222,9 +241,36 @@ def _activities(ctx: DemoContext, plan: CustomerPlan) -> list[Activity]:
     return result
 
 
+def _uscc(ctx: DemoContext, city) -> str:
+    """A valid, unique unified social credit code for four customers in five (none for the
+    fifth, as older records have): 91 + the district + a sequence + its check character."""
+    sequence = ctx.turns["uscc"] = ctx.turns.get("uscc", 0) + 1
+    if sequence % 5 == 0:
+        return ""
+    base = f"91{city.admin_code}{sequence:08d}{sequence % 10}"
+    return base + stdnum_uscc.calc_check_digit(base)
+
+
+# Demo tags (标签): (中文, English, colour), and every how-many-th customer carries each.
+DEMO_TAGS = [("重点客户", "Key account", "danger", 7), ("政府项目", "Public sector", "info", 11)]
+DEMO_TAGS += [("老客户转介绍", "Referral", "success", 13)]
+
+
+def _tags(customers: list[Customer]) -> int:
+    links = []
+    for name_zh, name_en, colour, every in DEMO_TAGS:
+        tag, _ = Tag.objects.get_or_create(
+            name_zh=name_zh, defaults={"name_en": name_en, "colour": colour}
+        )
+        links += [CustomerTag(customer=c, tag=tag) for c in customers[::every]]
+    CustomerTag.objects.bulk_create(links, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    return len(links)
+
+
 def customers_create(ctx: DemoContext, plans: list[CustomerPlan]) -> dict[str, int]:
     """Insert the planned customers, then 1-3 linkmen and a few activities for each."""
     Customer.objects.bulk_create([p.customer for p in plans], batch_size=BATCH_SIZE)
+    _tags([p.customer for p in plans])
     activities = []
     for plan in plans:
         plan.linkmen = _linkmen(ctx, plan)

@@ -174,7 +174,11 @@ def sales_chance_mark_won(*, actor, chance_id: int) -> Customer:
         action="marketing.chance.win",
         from_status=old,
         to_status=chance.status,
-        data={"customer": customer.pk, "customer_number": customer.number},
+        data={
+            "customer": customer.pk,
+            "customer_number": customer.number,
+            **({"linked": True} if customer.linked_match else {}),
+        },
     )
     return customer
 

@@ -165,6 +165,14 @@ class ChanceOutcomeView(PolicyMixin, View):
 class ChanceWinView(ChanceOutcomeView):
     def perform(self, chance):
         customer = services.sales_chance_mark_won(actor=self.request.user, chance_id=chance.pk)
+        if customer.linked_match is not None:  # the customer existed: the chance is linked
+            return format_html(
+                _(
+                    "Development succeeded: the customer already exists ({customer}); the chance "
+                    "is linked to it."
+                ),
+                customer=customer.linked_match.label,
+            )
         try:
             number = format_html(
                 '<a href="{}" data-testid="new-customer">{}</a>',
