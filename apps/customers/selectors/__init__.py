@@ -24,12 +24,12 @@ from apps.customers.selectors.customers import (
     tag_list,
     tag_names_sql,
 )
+from apps.customers.selectors.duplicates import DuplicateIndex, customer_duplicates
 from apps.customers.selectors.transfer import (
     customers_to_transfer,
     ownership_history,
     transfer_targets,
 )
-from apps.customers.selectors.duplicates import DuplicateIndex, customer_duplicates
 
 __all__ = [
     "DuplicateIndex",
@@ -38,8 +38,8 @@ __all__ = [
     "customer_get",
     "customer_labels",
     "customer_list",
-    "customers_to_transfer",
     "customer_tags",
+    "customers_to_transfer",
     "division_children",
     "linkman_list",
     "order_get",
@@ -47,9 +47,9 @@ __all__ = [
     "order_lines",
     "order_list",
     "ownership_history",
-    "transfer_targets",
     "tag_list",
     "tag_names_sql",
+    "transfer_targets",
 ]
 __all__ += [
     "churn_get",

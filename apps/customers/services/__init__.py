@@ -19,6 +19,7 @@ from apps.customers.services.customers import (
     customer_number_next,
     customer_update,
 )
+from apps.customers.services.tags import customer_tag, tag_save
 from apps.customers.services.transfer import (
     MAX_SELECTION,
     customers_of,
@@ -28,9 +29,6 @@ from apps.customers.services.transfer import (
 
 __all__ = [
     "MAX_SELECTION",
-from apps.customers.services.tags import customer_tag, tag_save
-
-__all__ = [
     "SimilarCustomers",
     "customer_child_delete",
     "customer_child_save",
@@ -41,9 +39,9 @@ __all__ = [
     "customer_tag",
     "customer_update",
     "customers_of",
+    "tag_save",
     "transfer_all_customers",
     "transfer_customers",
-    "tag_save",
 ]
 __all__ += [
     "CHURN_SCAN_JOB",
