@@ -361,6 +361,12 @@ def _department(user):
     return _kw(Department.objects.order_by("-depth").values_list("pk", flat=True).first())
 
 
+def _tag(user):
+    from apps.customers.models import Tag
+
+    return _kw(Tag.objects.order_by("pk").values_list("pk", flat=True).first())
+
+
 def _developing(owner_required):
     return _chance(status=2, owner="assignee", am_only=owner_required)
 
@@ -377,6 +383,7 @@ SAMPLERS = {
     "customers:activity-list": _customer,
     "customers:activity-create": _customer,
     "customers:order-detail": _own("customers.Order"),
+    "customers:tag-": _tag,
     "customers:churn-": _own("customers.Churn", status__in=(1, 2)),
     "marketing:chance-": _chance(),
     "marketing:chance-update": _chance(status=1, owner="created_by"),

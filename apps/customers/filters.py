@@ -4,7 +4,8 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from apps.basedata.models import DictItem
-from apps.customers.models import Customer, CustomerTag, Division, Tag
+from apps.customers.models import Customer, CustomerTag
+from apps.customers.selectors import division_choices, tag_choices
 from apps.rbac import roles
 from apps.rbac.selectors import active_user_choices
 from crm.forms import BootstrapFilterSet
@@ -15,11 +16,8 @@ def _dict_choices(dict_type):
     return lambda: DictItem.objects.choices(dict_type)
 
 
-def _cities(request):
-    """The cities of the province chosen in the filter (all cities before one is chosen)."""
-    cities = Division.objects.filter(level=Division.Level.CITY)
-    province = request.GET.get("province") if request is not None else None
-    return cities.filter(parent_id=province) if province else cities
+def _tags():
+    return [(str(tag.pk), tag.label) for tag in tag_choices()]
 
 
 class CustomerFilter(BootstrapFilterSet):
@@ -36,16 +34,13 @@ class CustomerFilter(BootstrapFilterSet):
     level = django_filters.ChoiceFilter(
         label=_("level"), empty_label=_("All"), choices=_dict_choices(DictItem.LEVEL)
     )
-    province = django_filters.ModelChoiceFilter(
-        label=_("province"),
-        empty_label=_("All"),
-        queryset=Division.objects.filter(level=Division.Level.PROVINCE),
+    province = django_filters.ChoiceFilter(
+        label=_("province"), empty_label=_("All"), choices=division_choices
     )
-    city = django_filters.ModelChoiceFilter(
-        label=_("city"), empty_label=_("All"), queryset=lambda request: _cities(request)
-    )
-    tag = django_filters.ModelChoiceFilter(
-        label=_("tag"), empty_label=_("All"), queryset=Tag.objects.all(), method="filter_tag"
+    # The cities of the province chosen (set in __init__): none before one is chosen.
+    city = django_filters.ChoiceFilter(label=_("city"), empty_label=_("All"), choices=())
+    tag = django_filters.ChoiceFilter(
+        label=_("tag"), empty_label=_("All"), choices=_tags, method="filter_tag"
     )
     status = django_filters.ChoiceFilter(
         label=_("status"),
@@ -60,6 +55,12 @@ class CustomerFilter(BootstrapFilterSet):
         model = Customer
         fields = ["number", "name", "region", "province", "city", "tag", "manager", "level"]
         fields += ["status"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        province = (data or {}).get("province")
+        if province:
+            self.filters["city"].extra["choices"] = division_choices(province)
 
     def filter_name(self, queryset, name, value):
         """Name contains `value` (served by the trigram or, for two characters, bigram index)."""

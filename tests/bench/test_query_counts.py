@@ -23,10 +23,10 @@ MAX_QUERIES = 8
 # Pages over MAX_QUERIES, pinned at today's count so that they cannot grow; each says why.
 PINNED = {
     # The customer's page: the customer, lifetime total, churn record, history, services,
-    # shares, ownership history, linkmen, activities and orders (and for the sales manager
-    # whether a shared customer may be changed/deleted).
-    ("customers:customer-detail", "sales_manager"): 13,
-    ("customers:customer-detail", "account_manager"): 13,
+    # tags, shares, ownership history, linkmen, activities and orders (and for the sales
+    # manager whether a shared customer may be changed/deleted).
+    ("customers:customer-detail", "sales_manager"): 14,
+    ("customers:customer-detail", "account_manager"): 14,
     # The report's data version is read twice (the page's sources, then the chart's), and
     # while it is computed the job's state and the stale snapshot (apps/reports).
     ("reports:contribution", "sales_manager"): 9,

@@ -141,6 +141,17 @@ SCOPE_EXPECTED = {
         AM: "403/403",
         SM: "200/200",
     },
+    # 标签: tagging a customer is changing it (POST only); the tags themselves are the admin's
+    "customers:customer-tag": {
+        AM: """
+            own             405/302 404/404 404/404 404/404 404/404 404/404 404/404
+            subordinates    405/302 405/302 405/302 404/404 404/404 404/404 404/404
+            department      405/302 404/404 404/404 405/302 404/404 404/404 404/404
+            department_tree 405/302 404/404 404/404 405/302 405/302 404/404 404/404
+            all             405/302 405/302 405/302 405/302 405/302 405/302 405/302
+        """,
+        SM: "403/403",
+    },
     "customers:customer-update": {
         AM: """
             own             200/200 404/404 404/404 404/404 404/404 404/404 403/403

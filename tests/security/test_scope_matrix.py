@@ -37,7 +37,13 @@ def module_of(name: str) -> str:
 
 
 def scoped_url_names() -> list[str]:
-    return sorted(name for name in OBJECT_URLS if name.split(":")[0] in MODULES)
+    """The record URLs of the scoped modules whose rows have an owner (company-wide rows such as
+    tags follow no shareable record: no data scope applies to them)."""
+    return sorted(
+        name
+        for name, spec in OBJECT_URLS.items()
+        if name.split(":")[0] in MODULES and spec.share is not None
+    )
 
 
 def build_org(role: str, owner_role: str) -> dict:

@@ -1,9 +1,12 @@
 """Reads of customer records and their linkmen, activities and orders."""
 
+from typing import NamedTuple
+
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 
 from apps.basedata.models import DictItem
 from apps.customers.models import (
@@ -17,6 +20,7 @@ from apps.customers.models import (
     Tag,
 )
 from apps.rbac.policies import customer_policy
+from crm.memo import Memo
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -92,6 +96,40 @@ def division_children(*, parent: str) -> QuerySet[Division]:
 
 def tag_list() -> QuerySet[Tag]:
     return Tag.objects.order_by("name_zh")
+
+
+class TagChoice(NamedTuple):
+    pk: int
+    label: str
+    colour: str
+
+
+# Tags and divisions per language, kept per access version (crm.memo; the triggers of migration
+# customers 0018 move it with every change of cst_tag or cst_division), so the customer list's
+# filters and the customer page read none.
+_choices = Memo("customers.choices", size=1024)
+
+
+def tag_choices() -> tuple[TagChoice, ...]:
+    """Every tag (pk, label in the active language, colour), in name order."""
+    return _choices.get(
+        ("tags", get_language()),
+        lambda: tuple(TagChoice(t.pk, t.label, t.colour) for t in tag_list()),
+    )
+
+
+def division_choices(parent: str | None = None) -> tuple[tuple[str, str], ...]:
+    """(code, name) of the provinces, or of the cities or districts under `parent`."""
+
+    def read():
+        rows = (
+            Division.objects.filter(parent_id=parent)
+            if parent
+            else Division.objects.filter(level=Division.Level.PROVINCE)
+        )
+        return tuple(rows.order_by("code").values_list("code", "name"))
+
+    return _choices.get(("divisions", parent or ""), read)
 
 
 def customer_tags(*, customer: Customer) -> list[Tag]:

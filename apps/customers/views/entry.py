@@ -23,7 +23,9 @@ def identity_section(*, user, customer) -> dict:
     return {
         "customer": customer,
         "tags": selectors.customer_tags(customer=customer),
-        "all_tags": selectors.tag_list() if customer_policy.can(user, "change", customer) else [],
+        "all_tags": selectors.tag_choices()
+        if customer_policy.can(user, "change", customer)
+        else [],
     }
 
 
