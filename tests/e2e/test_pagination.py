@@ -26,6 +26,7 @@ from apps.rbac.services.audit import audit_event_create
 from bench.pages import served
 from tests.factories import CustomerFactory
 from tests.imports.factories import batch_factory
+from tests.marketing.factories import SalesChanceFactory
 from tests.rbac.url_matrix import ADMIN, AM, EX, SM
 from tests.service.factories import ticket_in
 from tests.url_matrices import list_page_names, merged
@@ -95,6 +96,8 @@ def demo(monkeypatch):
     am1 = User.objects.get(username="am1")
     for status in ["created", "assigned", "handled", "archived"] * 3:  # two pages a stage
         ticket_in(status, assignee=am1, created_by=am1, customer=CustomerFactory(manager=am1))
+    # The demo's share of unassigned chances may be its minimum (two rows): one more, two pages.
+    SalesChanceFactory()
 
 
 def sign_in(page, live_server, user):
