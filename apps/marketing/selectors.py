@@ -114,11 +114,3 @@ def chance_unassigned(user) -> QuerySet[SalesChance]:
 def plan_developing(user) -> QuerySet[SalesChance]:
     """Menu badge of the plan list: chances the user is developing."""
     return SalesChance.objects.filter(status=S.DEVELOPING, assignee=user)
-
-
-def chance_unassigned_count(user) -> int:
-    return chance_unassigned(user).count()
-
-
-def plan_developing_count(user) -> int:
-    return plan_developing(user).count()

@@ -142,8 +142,11 @@ class ShareForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args, colleagues=(), **kwargs):
+    def __init__(self, *args, colleagues=(), kinds=("read", "write"), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["access"].choices = [
+            (value, label) for value, label in RecordShare.Access.choices if value in kinds
+        ]
         self.fields["user"].widget.choices = [
             ("", "---------"),
             *((u.pk, u.display_name) for u in colleagues),

@@ -261,6 +261,11 @@ class Policy:
             return ("read", "write")
         return ("write",) if action in self.share_writes else ()
 
+    def share_kinds(self) -> tuple[str, ...]:
+        """The kinds of share that mean something here: write only where a write share allows
+        more than reading (a ticket is handled by its assignee, whatever its shares)."""
+        return ("read", "write") if self.share_writes else ("read",)
+
     def share_target_id(self, obj: Model):
         """The pk of the record whose share counts for `obj`."""
         if self.shareable:

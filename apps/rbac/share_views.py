@@ -34,7 +34,9 @@ def sharing_panel(*, user, record, read_only: bool = False) -> dict:
             "kind": KINDS[policy.model_label],
             "shares": list(selectors.record_shares(record=record)),
             "can_share": can_share,
-            "form": ShareForm(colleagues=colleagues) if can_share else None,
+            "form": (
+                ShareForm(colleagues=colleagues, kinds=policy.share_kinds()) if can_share else None
+            ),
         }
     }
 

@@ -64,6 +64,6 @@ def test_assignee_choices_leave_out_disabled_users_and_disabled_roles():
 
 
 def test_menu_badges_count_what_waits_for_the_user(chances, account_manager, sales_manager):
-    assert selectors.chance_unassigned_count(sales_manager) == 1
-    assert selectors.chance_unassigned_count(account_manager) == 0  # he does not assign
-    assert selectors.plan_developing_count(account_manager) == 1
+    assert selectors.chance_unassigned(sales_manager).count() == 1
+    assert selectors.chance_unassigned(account_manager).count() == 0  # he does not assign
+    assert selectors.plan_developing(account_manager).count() == 1

@@ -144,6 +144,23 @@ def test_a_share_needs_the_role_right_too(customer, executive):
     assert not customer_policy.scope(executive, "view").exists()
 
 
+def test_a_ticket_is_offered_and_shared_read_only(client, colleague):
+    """A write share would allow nothing more on a ticket (its assignee handles it), so the
+    page offers read only and the service refuses write, changing nothing."""
+    ticket = ServiceTicketFactory()
+    owner = ticket.created_by
+
+    page = signed_in(client, owner).get(reverse("service:ticket-detail", args=[ticket.pk]))
+    offered = [value for value, _label in page.context["sharing"]["form"].fields["access"].choices]
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        share_record(actor=owner, record=ticket, user_id=colleague.pk, access="write")
+
+    assert offered == ["read"]
+    assert refused.value.message_dict["access"] == ["该记录只能只读共享。"]
+    assert not RecordShare.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="rbac.share").exists()
+
+
 def test_a_shared_ticket_and_chance_open_their_pages(client, colleague):
     ticket = ServiceTicketFactory()
     chance = SalesChanceFactory(created_by=UserFactory(role="sales_manager"))

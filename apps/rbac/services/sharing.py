@@ -46,6 +46,26 @@ def _audit(*, actor, record, key: str, share: RecordShare) -> None:
     )
 
 
+def _share_errors(policy, record, *, actor, colleague, access, until) -> dict:
+    """What is wrong with sharing `record` this way, by form field ({} when nothing)."""
+    errors = {}
+    if colleague.pk == actor.pk:
+        errors["user"] = _("You cannot share a record with yourself.")
+    elif colleague.pk in policy.owner_ids_of(record):
+        errors["user"] = _("%(name)s owns this record already.") % {"name": colleague.display_name}
+    elif not colleague.is_active:
+        errors["user"] = _("%(name)s is disabled: choose an active colleague.") % {
+            "name": colleague.display_name
+        }
+    if access not in RecordShare.Access.values:
+        errors["access"] = _("Choose read only or read and write.")
+    elif access not in policy.share_kinds():
+        errors["access"] = _("This record can only be shared read-only.")
+    if until is not None and until < timezone.localdate():
+        errors["until"] = _("The end date is in the past.")
+    return errors
+
+
 @atomic_retried
 def share_record(
     *, actor, record, user_id, access: str, until: datetime.date | None = None
@@ -58,19 +78,9 @@ def share_record(
     if not policy.can_share(actor, record):
         raise PermissionDenied
     colleague = _colleague(user_id)
-    errors = {}
-    if colleague.pk == actor.pk:
-        errors["user"] = _("You cannot share a record with yourself.")
-    elif colleague.pk in policy.owner_ids_of(record):
-        errors["user"] = _("%(name)s owns this record already.") % {"name": colleague.display_name}
-    elif not colleague.is_active:
-        errors["user"] = _("%(name)s is disabled: choose an active colleague.") % {
-            "name": colleague.display_name
-        }
-    if access not in RecordShare.Access.values:
-        errors["access"] = _("Choose read only or read and write.")
-    if until is not None and until < timezone.localdate():
-        errors["until"] = _("The end date is in the past.")
+    errors = _share_errors(
+        policy, record, actor=actor, colleague=colleague, access=access, until=until
+    )
     if errors:
         raise ValidationError(errors)
     share = RecordShare.objects.of(record).filter(user=colleague).first()
